@@ -1,0 +1,52 @@
+package org.kbatch.proxy.auth;
+
+import java.util.List;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import org.kbatch.proxy.errors.ApiException;
+import org.kbatch.proxy.auth.TokenAuthenticator.Authenticated;
+
+/**
+ * The token check in front of the API routes ({@code authorized}, {@code jobs}, {@code cronjobs}, {@code pods} under
+ * the prefix). {@code GET /}, {@code profiles/}, health, metrics and the OpenAPI document need no token. The
+ * authenticated caller is put into the request context for the handlers.
+ */
+public final class AuthFilter implements Filter {
+
+    private final TokenAuthenticator authenticator;
+    private final List<String> protectedPaths;
+
+    public AuthFilter(TokenAuthenticator authenticator, String prefix) {
+        this.authenticator = authenticator;
+        this.protectedPaths = List.of(prefix + "/authorized", prefix + "/jobs", prefix + "/cronjobs", prefix + "/pods");
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (requiresToken(req.path().path())) {
+            String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
+            req.context().register(authenticator.authenticate(header));
+        }
+        chain.proceed();
+    }
+
+    private boolean requiresToken(String path) {
+        for (String p : protectedPaths) {
+            if (path.equals(p) || path.startsWith(p + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The caller that this filter authenticated. */
+    public static Authenticated caller(ServerRequest req) {
+        return req.context().get(Authenticated.class)
+                .orElseThrow(() -> new ApiException(401, "Incorrect token"));
+    }
+}

@@ -1,0 +1,214 @@
+package org.kbatch.proxy.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.helidon.config.Config;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Everything the proxy is configured with, read once at startup from Helidon Config under the Python reference's
+ * environment variable names. Invalid values stop startup with a {@link ConfigException} naming the variable.
+ *
+ * @param host                     interface to listen on ({@code KBATCH_HOST}, default {@code 0.0.0.0})
+ * @param port                     port to listen on ({@code KBATCH_PORT}, default 8080; 0 picks a free port)
+ * @param hubApiUrl                {@code JUPYTERHUB_API_URL}, e.g. {@code http://hub:8081/hub/api}
+ * @param hubApiToken              {@code JUPYTERHUB_API_TOKEN}, the service's own token (never logged)
+ * @param serviceName              {@code JUPYTERHUB_SERVICE_NAME}, default {@code kbatch}
+ * @param accessScopes             {@code JUPYTERHUB_OAUTH_ACCESS_SCOPES} (JSON list); default
+ *                                 {@code ["access:services!service=<serviceName>"]}
+ * @param prefix                   {@code KBATCH_PREFIX}, else {@code JUPYTERHUB_SERVICE_PREFIX}; no trailing slash,
+ *                                 empty for none
+ * @param profiles                 {@code KBATCH_PROFILE_FILE} (YAML) as a JSON tree; an empty object when unset
+ * @param jobTemplate              {@code KBATCH_JOB_TEMPLATE_FILE} (YAML) as a map; {@code null} when unset
+ * @param jobExtraEnv              {@code KBATCH_JOB_EXTRA_ENV} (a JSON object of strings), in its order
+ * @param ttlSecondsAfterFinished  {@code KBATCH_JOB_TTL_SECONDS_AFTER_FINISHED}, default 3600
+ * @param createUserNamespace      {@code KBATCH_CREATE_USER_NAMESPACE}, default true
+ * @param maxPayloadBytes          {@code KBATCH_MAX_REQUEST_BYTES}, default 1 MiB
+ */
+public record ProxyConfig(String host,
+                          int port,
+                          String hubApiUrl,
+                          String hubApiToken,
+                          String serviceName,
+                          List<String> accessScopes,
+                          String prefix,
+                          JsonNode profiles,
+                          Map<String, Object> jobTemplate,
+                          Map<String, String> jobExtraEnv,
+                          long ttlSecondsAfterFinished,
+                          boolean createUserNamespace,
+                          long maxPayloadBytes) {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper YAML = YAMLMapper.builder().build();
+
+    /** Reads and validates the configuration. */
+    public static ProxyConfig from(Config config) {
+        String serviceName = string(config, "JUPYTERHUB_SERVICE_NAME").orElse("kbatch");
+        String prefix = string(config, "KBATCH_PREFIX")
+                .or(() -> string(config, "JUPYTERHUB_SERVICE_PREFIX"))
+                .map(ProxyConfig::normalisePrefix)
+                .orElse("");
+        return new ProxyConfig(
+                string(config, "KBATCH_HOST").orElse("0.0.0.0"),
+                (int) number(config, "KBATCH_PORT", 8080, 0, 65535),
+                string(config, "JUPYTERHUB_API_URL").map(u -> u.replaceAll("/+$", "")).orElse(null),
+                string(config, "JUPYTERHUB_API_TOKEN").orElse(null),
+                serviceName,
+                accessScopes(config, serviceName),
+                prefix,
+                profiles(config),
+                jobTemplate(config),
+                extraEnv(config),
+                number(config, "KBATCH_JOB_TTL_SECONDS_AFTER_FINISHED", 3600, 0, Integer.MAX_VALUE),
+                bool(config, "KBATCH_CREATE_USER_NAMESPACE", true),
+                number(config, "KBATCH_MAX_REQUEST_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE));
+    }
+
+    /** The same configuration with other hub settings (the demo mode brings its own hub). */
+    public ProxyConfig withHub(String apiUrl, String apiToken) {
+        return new ProxyConfig(host, port, apiUrl, apiToken, serviceName, accessScopes, prefix, profiles, jobTemplate,
+                jobExtraEnv, ttlSecondsAfterFinished, createUserNamespace, maxPayloadBytes);
+    }
+
+    /** Fails unless a hub is configured: without one no token can be checked. */
+    public ProxyConfig requireHub() {
+        if (hubApiUrl == null) {
+            throw new ConfigException("JUPYTERHUB_API_URL",
+                    "not set; the proxy checks every token with the hub (or start it with --demo)");
+        }
+        return this;
+    }
+
+    private static Optional<String> string(Config config, String name) {
+        return config.get(name).asString().asOptional().map(String::strip).filter(s -> !s.isEmpty());
+    }
+
+    private static long number(Config config, String name, long defaultValue, long min, long max) {
+        Optional<String> raw = string(config, name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw.get());
+            if (value < min || value > max) {
+                throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, "must be a whole number, got '" + raw.get() + "'");
+        }
+    }
+
+    /** Boolean spellings as pydantic reads them. */
+    static boolean bool(Config config, String name, boolean defaultValue) {
+        Optional<String> raw = string(config, name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get().toLowerCase(Locale.ROOT)) {
+            case "1", "true", "t", "yes", "y", "on" -> true;
+            case "0", "false", "f", "no", "n", "off" -> false;
+            default -> throw new ConfigException(name, "must be true or false, got '" + raw.get() + "'");
+        };
+    }
+
+    private static String normalisePrefix(String prefix) {
+        String p = prefix.replaceAll("/+$", "");
+        if (p.isEmpty()) {
+            return "";
+        }
+        return p.startsWith("/") ? p : "/" + p;
+    }
+
+    private static List<String> accessScopes(Config config, String serviceName) {
+        Optional<String> raw = string(config, "JUPYTERHUB_OAUTH_ACCESS_SCOPES");
+        if (raw.isEmpty()) {
+            return List.of("access:services!service=" + serviceName);
+        }
+        try {
+            JsonNode node = JSON.readTree(raw.get());
+            if (!node.isArray() || node.isEmpty()) {
+                throw new ConfigException("JUPYTERHUB_OAUTH_ACCESS_SCOPES", "must be a non-empty JSON list of scopes");
+            }
+            return node.valueStream().map(n -> {
+                if (!n.isString()) {
+                    throw new ConfigException("JUPYTERHUB_OAUTH_ACCESS_SCOPES", "every scope must be a string");
+                }
+                return n.asString();
+            }).toList();
+        } catch (JacksonException e) {
+            throw new ConfigException("JUPYTERHUB_OAUTH_ACCESS_SCOPES", "not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static Map<String, String> extraEnv(Config config) {
+        Optional<String> raw = string(config, "KBATCH_JOB_EXTRA_ENV");
+        if (raw.isEmpty()) {
+            return Map.of();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(raw.get());
+        } catch (JacksonException e) {
+            throw new ConfigException("KBATCH_JOB_EXTRA_ENV", "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!node.isObject()) {
+            throw new ConfigException("KBATCH_JOB_EXTRA_ENV", "must be a JSON object of name -> value");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        node.properties().forEach(e -> {
+            JsonNode v = e.getValue();
+            if (v.isContainer() || v.isNull()) {
+                throw new ConfigException("KBATCH_JOB_EXTRA_ENV", "the value of '" + e.getKey() + "' must be a string");
+            }
+            env.put(e.getKey(), v.asString());
+        });
+        return java.util.Collections.unmodifiableMap(env);
+    }
+
+    private static JsonNode profiles(Config config) {
+        return string(config, "KBATCH_PROFILE_FILE")
+                .map(file -> readYaml("KBATCH_PROFILE_FILE", file))
+                .orElseGet(JSON::createObjectNode);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> jobTemplate(Config config) {
+        return string(config, "KBATCH_JOB_TEMPLATE_FILE")
+                .map(file -> {
+                    JsonNode node = readYaml("KBATCH_JOB_TEMPLATE_FILE", file);
+                    if (!node.isObject()) {
+                        throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", file + " must hold a YAML mapping (a Job)");
+                    }
+                    return (Map<String, Object>) JSON.convertValue(node, Map.class);
+                })
+                .orElse(null);
+    }
+
+    private static JsonNode readYaml(String variable, String file) {
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException(variable, "file not found: " + file);
+        }
+        try {
+            JsonNode node = YAML.readTree(Files.readString(path));
+            return node == null || node.isMissingNode() || node.isNull() ? JSON.createObjectNode() : node;
+        } catch (IOException e) {
+            throw new ConfigException(variable, "cannot read " + file + ": " + e.getMessage());
+        } catch (JacksonException e) {
+            throw new ConfigException(variable, "not valid YAML in " + file + ": " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.kbatch.proxy.errors;
+
+import java.lang.System.Logger.Level;
+
+import io.helidon.http.HttpException;
+import io.helidon.webserver.http.HttpRouting;
+import jakarta.validation.ValidationException;
+import org.kbatch.proxy.auth.HubUnavailableException;
+import org.kbatch.proxy.http.Json;
+
+/**
+ * The one place that turns failures into {@code {"detail": ...}} answers with the right status. Nothing here
+ * echoes a request header, so no token reaches a response or a log line.
+ */
+public final class ErrorResponses {
+
+    private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
+
+    private ErrorResponses() {
+    }
+
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(ApiException.class, (req, res, e) -> Json.detail(res, e.status(), e.detail()))
+                .error(HubUnavailableException.class, (req, res, e) -> Json.detail(res, 503, e.getMessage()))
+                .error(ValidationException.class, (req, res, e) -> Json.detail(res, 422, e.getMessage()))
+                .error(HttpException.class, (req, res, e) -> {
+                    int status = e.status().code();
+                    String detail = status == 404 ? "Not found: " + req.path().path()
+                            : status == 413 ? "Request body too large"
+                            : e.getMessage();
+                    Json.detail(res, status, detail);
+                })
+                .error(RuntimeException.class, (req, res, e) -> {
+                    ApiException mapped = KnownFailures.map(e);
+                    if (mapped != null) {
+                        Json.detail(res, mapped.status(), mapped.detail());
+                        return;
+                    }
+                    LOG.log(Level.ERROR, "Unexpected failure on " + req.prologue().method().text() + " "
+                            + req.path().path(), e);
+                    Json.detail(res, 500, "Internal server error");
+                });
+    }
+}

@@ -1,0 +1,51 @@
+package org.kbatch.proxy.service;
+
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.kbatch.proxy.api.ServiceService;
+import org.kbatch.proxy.api.model.Message;
+import org.kbatch.proxy.api.model.User;
+import org.kbatch.proxy.auth.AuthFilter;
+import org.kbatch.proxy.auth.HubUser;
+import org.kbatch.proxy.http.Json;
+import tools.jackson.databind.JsonNode;
+
+/** {@code GET /}, {@code GET authorized} and {@code GET profiles/}. */
+public final class ServiceEndpoints extends ServiceService {
+
+    private final byte[] profilesJson;
+
+    public ServiceEndpoints(JsonNode profiles) {
+        this.profilesJson = Json.MAPPER.writeValueAsBytes(profiles);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        org.kbatch.proxy.http.Routes.both(rules, Method.GET, "/authorized", this::getAuthorized);
+        org.kbatch.proxy.http.Routes.both(rules, Method.GET, "/profiles/", this::getProfiles);
+        org.kbatch.proxy.http.Routes.both(rules, Method.GET, "/", this::getRoot);
+    }
+
+    /** Also served outside the prefix: JupyterHub and Kubernetes probe {@code GET /}. */
+    public void root(ServerRequest req, ServerResponse res) {
+        getRoot(req, res);
+    }
+
+    @Override
+    protected void handleGetRoot(ServerRequest request, ServerResponse response) {
+        response.send(new Message("kbatch"));
+    }
+
+    @Override
+    protected void handleGetAuthorized(ServerRequest request, ServerResponse response) {
+        HubUser user = AuthFilter.caller(request).user();
+        response.send(new User(user.name(), user.groups()));
+    }
+
+    @Override
+    protected void handleGetProfiles(ServerRequest request, ServerResponse response) {
+        Json.send(response, 200, profilesJson);
+    }
+}
