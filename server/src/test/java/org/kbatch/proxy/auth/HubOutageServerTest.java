@@ -1,0 +1,68 @@
+package org.kbatch.proxy.auth;
+
+import java.net.URI;
+import java.util.Map;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.kbatch.client.ApiException;
+import org.kbatch.client.api.ServiceApi;
+import org.kbatch.proxy.Main;
+import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.testing.StubHub;
+import org.kbatch.proxy.testing.TestServers;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** What users see when the hub fails or goes away: 503 for new tokens, cached tokens keep working. */
+@ServerTest
+class HubOutageServerTest {
+
+    private static final StubHub HUB = StubHub.start()
+            .user("cached-token", "alice")
+            .user("fresh-token", "bob")
+            .user("other-token", "carol");
+
+    private final ServiceApi service;
+
+    HubOutageServerTest(URI uri) {
+        this.service = new ServiceApi(TestServers.client(uri, ""));
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
+        Main.setUp(server, config, Main.Components.create(config));
+    }
+
+    @AfterAll
+    static void stopHub() {
+        HUB.stop();
+    }
+
+    @Test
+    void hubErrorsAre503AndHubDownIs503WhileCachedTokensKeepWorking() throws ApiException {
+        assertThat(service.getAuthorized(TestServers.token("cached-token")).getName(), is("alice"));
+
+        HUB.failWith(500);
+        ApiException failing = assertThrows(ApiException.class,
+                () -> service.getAuthorized(TestServers.token("other-token")));
+        assertThat(failing.getCode(), is(503));
+        assertThat(failing.getResponseBody(), containsString("JupyterHub answered 500"));
+
+        HUB.stop();
+        ApiException down = assertThrows(ApiException.class,
+                () -> service.getAuthorized(TestServers.token("fresh-token")));
+        assertThat(down.getCode(), is(503));
+        assertThat(down.getResponseBody(), containsString("JupyterHub cannot be reached"));
+        assertThat(down.getResponseBody(), org.hamcrest.Matchers.not(containsString("fresh-token")));
+
+        assertThat(service.getAuthorized(TestServers.token("cached-token")).getName(), is("alice"));
+    }
+}

@@ -1,0 +1,35 @@
+package org.kbatch.proxy.testing;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import org.kbatch.client.ApiClient;
+import org.kbatch.proxy.config.ProxyConfig;
+
+/** Helpers shared by the server tests: configuration from a map, and a generated client pointed at the server. */
+public final class TestServers {
+    private TestServers() {
+    }
+
+    /** A configuration as the environment would give it, on a free port. */
+    public static ProxyConfig config(Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        all.putIfAbsent("KBATCH_PORT", "0");
+        all.putIfAbsent("KBATCH_HOST", "127.0.0.1");
+        return ProxyConfig.from(Config.just(ConfigSources.create(all)));
+    }
+
+    /** A generated client whose base URL is the server's URL plus the prefix. */
+    public static ApiClient client(URI server, String prefix) {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri(server.toString().replaceAll("/$", "") + prefix);
+        return client;
+    }
+
+    public static Map<String, String> token(String token) {
+        return Map.of("Authorization", "token " + token);
+    }
+}
