@@ -1,0 +1,72 @@
+package org.kbatch.proxy.cronjobs;
+
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.kbatch.proxy.api.CronjobsService;
+import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.http.Json;
+import org.kbatch.proxy.http.Names;
+import org.kbatch.proxy.http.Routes;
+import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.submit.Submitter;
+import org.kbatch.proxy.wire.CronJobSubmission;
+import org.kbatch.proxy.wire.WireCodec;
+
+/** {@code cronjobs/}: list, submit, show and delete the caller's cronjobs. */
+public final class CronJobsEndpoints extends CronjobsService {
+
+    private final KubernetesGateway kube;
+    private final Submitter submitter;
+    private final WireCodec codec;
+
+    public CronJobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec) {
+        this.kube = kube;
+        this.submitter = submitter;
+        this.codec = codec;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        Routes.both(rules, Method.GET, "/cronjobs/", this::listCronJobs);
+        Routes.both(rules, Method.POST, "/cronjobs/", this::submitCronJob);
+        Routes.both(rules, Method.GET, "/cronjobs/{cronjob_name}", this::getCronJob);
+        Routes.both(rules, Method.DELETE, "/cronjobs/{cronjob_name}", this::deleteCronJob);
+    }
+
+    @Override
+    protected void handleListCronJobs(ServerRequest request, ServerResponse response) {
+        Json.send(response, 200, codec.write(kube.listCronJobs(Caller.of(request).namespace())));
+    }
+
+    @Override
+    protected void handleSubmitCronJob(ServerRequest request, ServerResponse response, CronJobSubmission submission) {
+        Json.send(response, 200, codec.write(submitter.submit(Caller.of(request), submission)));
+    }
+
+    @Override
+    protected void handleGetCronJob(ServerRequest request, ServerResponse response, String cronjobName) {
+        Caller caller = Caller.of(request);
+        Json.send(response, 200,
+                codec.write(kube.getCronJob(caller.namespace(), Names.objectName("cronjob", cronjobName))));
+    }
+
+    @Override
+    protected void handleDeleteCronJob(ServerRequest request, ServerResponse response, String cronjobName) {
+        Caller caller = Caller.of(request);
+        Json.send(response, 200,
+                codec.write(kube.deleteCronJob(caller.namespace(), Names.objectName("cronjob", cronjobName))));
+    }
+
+    @Override
+    protected SubmitCronJobOp createSubmitCronJobOp() {
+        return new SubmitCronJobOp() {
+            @Override
+            protected CronJobSubmission cronJobSubmission(ServerRequest request,
+                                                          org.kbatch.proxy.api.ValidatorUtils.Validator v) {
+                return codec.readCronJobSubmission(request.content().as(byte[].class));
+            }
+        };
+    }
+}

@@ -1,0 +1,51 @@
+package org.kbatch.proxy.http;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.kbatch.proxy.errors.ApiException;
+
+/**
+ * Checks the names and flags that arrive in paths and queries before they reach a Kubernetes call: an object name
+ * must be a DNS-1123 subdomain (so no {@code /}, {@code ..}, selector syntax or overlong names get through).
+ */
+public final class Names {
+
+    private static final Pattern DNS_1123_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+    private Names() {
+    }
+
+    /** The name, if it can name a Kubernetes object; else a 422 naming what was wrong. */
+    public static String objectName(String what, String name) {
+        if (name == null || name.isEmpty() || name.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(name).matches()) {
+            throw new ApiException(422, "Invalid " + what + " name '" + printable(name)
+                    + "': must be lower-case letters, digits, '-' and '.', start and end with a letter or digit,"
+                    + " at most 253 characters");
+        }
+        return name;
+    }
+
+    /** The boolean spellings the reference (pydantic) accepts; anything else is a 422. */
+    public static boolean flag(String parameter, Optional<String> value) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        return switch (value.get().toLowerCase(Locale.ROOT)) {
+            case "1", "true", "t", "yes", "y", "on" -> true;
+            case "0", "false", "f", "no", "n", "off" -> false;
+            default -> throw new ApiException(422, "Query parameter '" + parameter + "' must be a boolean (true or false),"
+                    + " got '" + printable(value.get()) + "'");
+        };
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String shown = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+}

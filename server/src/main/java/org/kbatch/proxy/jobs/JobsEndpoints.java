@@ -1,0 +1,93 @@
+package org.kbatch.proxy.jobs;
+
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.kbatch.proxy.api.JobsService;
+import org.kbatch.proxy.errors.ApiException;
+import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.http.Json;
+import org.kbatch.proxy.http.Names;
+import org.kbatch.proxy.http.Routes;
+import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.logs.LogResponses;
+import org.kbatch.proxy.submit.Submitter;
+import org.kbatch.proxy.wire.JobSubmission;
+import org.kbatch.proxy.wire.WireCodec;
+
+/** {@code jobs/}: list, submit, show, delete the caller's jobs, and their logs. */
+public final class JobsEndpoints extends JobsService {
+
+    private final KubernetesGateway kube;
+    private final Submitter submitter;
+    private final WireCodec codec;
+
+    public JobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec) {
+        this.kube = kube;
+        this.submitter = submitter;
+        this.codec = codec;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        Routes.both(rules, Method.GET, "/jobs/", this::listJobs);
+        Routes.both(rules, Method.POST, "/jobs/", this::submitJob);
+        Routes.both(rules, Method.GET, "/jobs/logs/{job_name}/", this::getJobLogs);
+        Routes.both(rules, Method.GET, "/jobs/{job_name}", this::getJob);
+        Routes.both(rules, Method.DELETE, "/jobs/{job_name}", this::deleteJob);
+    }
+
+    @Override
+    protected void handleListJobs(ServerRequest request, ServerResponse response) {
+        Caller caller = Caller.of(request);
+        Json.send(response, 200, codec.write(kube.listJobs(caller.namespace())));
+    }
+
+    @Override
+    protected void handleSubmitJob(ServerRequest request, ServerResponse response, JobSubmission submission) {
+        Json.send(response, 200, codec.write(submitter.submit(Caller.of(request), submission)));
+    }
+
+    @Override
+    protected void handleGetJob(ServerRequest request, ServerResponse response, String jobName) {
+        Caller caller = Caller.of(request);
+        Json.send(response, 200, codec.write(kube.getJob(caller.namespace(), Names.objectName("job", jobName))));
+    }
+
+    @Override
+    protected void handleDeleteJob(ServerRequest request, ServerResponse response, String jobName) {
+        Caller caller = Caller.of(request);
+        Json.send(response, 200, codec.write(kube.deleteJob(caller.namespace(), Names.objectName("job", jobName))));
+    }
+
+    @Override
+    protected void handleGetJobLogs(ServerRequest request, ServerResponse response, String jobName,
+                                    Optional<Boolean> ignored) {
+        Caller caller = Caller.of(request);
+        boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
+        String name = Names.objectName("job", jobName);
+        Pod pod = kube.firstPodOfJob(caller.namespace(), name)
+                .orElseThrow(() -> new ApiException(404, "No pods found for job " + name));
+        String podName = pod.getMetadata().getName();
+        if (stream) {
+            LogResponses.stream(response, kube.followPodLog(caller.namespace(), podName));
+        } else {
+            LogResponses.send(response, kube.podLog(caller.namespace(), podName));
+        }
+    }
+
+    /** The body goes through the wire codec (the CLI's snake_case dialect), not a generic JSON binding. */
+    @Override
+    protected SubmitJobOp createSubmitJobOp() {
+        return new SubmitJobOp() {
+            @Override
+            protected JobSubmission jobSubmission(ServerRequest request, org.kbatch.proxy.api.ValidatorUtils.Validator v) {
+                return codec.readJobSubmission(request.content().as(byte[].class));
+            }
+        };
+    }
+}

@@ -1,0 +1,232 @@
+package org.kbatch.proxy.kube;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListMeta;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.api.model.PodListBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobList;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobListBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobList;
+import io.fabric8.kubernetes.api.model.batch.v1.JobListBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import org.kbatch.proxy.errors.ApiException;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every Kubernetes call the proxy makes, through one shared fabric8 client. Each method takes the caller's
+ * namespace explicitly; nothing here decides which namespace a user may use (the endpoints do, from the token).
+ * Failures surface as fabric8's {@link KubernetesClientException}, which the error mapping relays.
+ */
+public final class KubernetesGateway {
+
+    /** Page size for lists: a user with thousands of jobs is read in bounded pieces. */
+    static final long PAGE_SIZE = 500;
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    public static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
+    public static final String LEGACY_JOB_NAME_LABEL = "job-name";
+
+    private final KubernetesClient client;
+
+    public KubernetesGateway(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** Creates the namespace; one that exists already (409) is fine. */
+    public void ensureNamespace(String namespace) {
+        Namespace ns = new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build();
+        try {
+            client.namespaces().resource(ns).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    public Secret create(String namespace, Secret secret) {
+        return client.secrets().inNamespace(namespace).resource(secret).create();
+    }
+
+    public ConfigMap create(String namespace, ConfigMap configMap) {
+        return client.configMaps().inNamespace(namespace).resource(configMap).create();
+    }
+
+    public Job create(String namespace, Job job) {
+        return client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+    }
+
+    public CronJob create(String namespace, CronJob cronJob) {
+        return client.batch().v1().cronjobs().inNamespace(namespace).resource(cronJob).create();
+    }
+
+    /** Makes {@code owner} the owner of a Secret or ConfigMap (a JSON merge patch of ownerReferences). */
+    public void setOwner(HasMetadata owned, OwnerReference owner) {
+        String patch = JSON.writeValueAsString(java.util.Map.of("metadata", java.util.Map.of("ownerReferences",
+                List.of(java.util.Map.of(
+                        "apiVersion", owner.getApiVersion(),
+                        "kind", owner.getKind(),
+                        "name", owner.getName(),
+                        "uid", owner.getUid())))));
+        PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
+        String ns = owned.getMetadata().getNamespace();
+        String name = owned.getMetadata().getName();
+        if (owned instanceof Secret) {
+            client.secrets().inNamespace(ns).withName(name).patch(merge, patch);
+        } else if (owned instanceof ConfigMap) {
+            client.configMaps().inNamespace(ns).withName(name).patch(merge, patch);
+        } else {
+            throw new IllegalArgumentException("only Secrets and ConfigMaps are owned: " + owned.getKind());
+        }
+    }
+
+    /** Deletes an object this proxy created (rollback of a failed submission); gone already is fine. */
+    public void deleteCreated(HasMetadata created) {
+        String ns = created.getMetadata().getNamespace();
+        String name = created.getMetadata().getName();
+        if (created instanceof Secret) {
+            client.secrets().inNamespace(ns).withName(name).delete();
+        } else if (created instanceof ConfigMap) {
+            client.configMaps().inNamespace(ns).withName(name).delete();
+        } else if (created instanceof Job) {
+            client.batch().v1().jobs().inNamespace(ns).withName(name)
+                    .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        } else if (created instanceof CronJob) {
+            client.batch().v1().cronjobs().inNamespace(ns).withName(name)
+                    .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        }
+    }
+
+    public JobList listJobs(String namespace) {
+        List<Job> items = new ArrayList<>();
+        ListMeta meta = paged(options -> client.batch().v1().jobs().inNamespace(namespace).list(options), items);
+        return new JobListBuilder().withApiVersion("batch/v1").withKind("JobList").withMetadata(meta)
+                .withItems(items).build();
+    }
+
+    public CronJobList listCronJobs(String namespace) {
+        List<CronJob> items = new ArrayList<>();
+        ListMeta meta = paged(options -> client.batch().v1().cronjobs().inNamespace(namespace).list(options), items);
+        return new CronJobListBuilder().withApiVersion("batch/v1").withKind("CronJobList").withMetadata(meta)
+                .withItems(items).build();
+    }
+
+    /** Pods of the namespace, or those labelled {@code job-name=J} when a job is named. */
+    public PodList listPods(String namespace, Optional<String> jobName) {
+        List<Pod> items = new ArrayList<>();
+        ListMeta meta = paged(options -> jobName.isPresent()
+                ? client.pods().inNamespace(namespace).withLabel(LEGACY_JOB_NAME_LABEL, jobName.get()).list(options)
+                : client.pods().inNamespace(namespace).list(options), items);
+        return new PodListBuilder().withApiVersion("v1").withKind("PodList").withMetadata(meta).withItems(items).build();
+    }
+
+    public Job getJob(String namespace, String name) {
+        Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+        if (job == null) {
+            throw new ApiException(404, "jobs.batch \"" + name + "\" not found");
+        }
+        return job;
+    }
+
+    public CronJob getCronJob(String namespace, String name) {
+        CronJob cronJob = client.batch().v1().cronjobs().inNamespace(namespace).withName(name).get();
+        if (cronJob == null) {
+            throw new ApiException(404, "cronjobs.batch \"" + name + "\" not found");
+        }
+        return cronJob;
+    }
+
+    public Status deleteJob(String namespace, String name) {
+        return status(client.batch().v1().jobs().inNamespace(namespace).withName(name)
+                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete(), "jobs.batch", name);
+    }
+
+    public Status deleteCronJob(String namespace, String name) {
+        return status(client.batch().v1().cronjobs().inNamespace(namespace).withName(name)
+                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete(), "cronjobs.batch", name);
+    }
+
+    /** The first pod of a job: labelled {@code batch.kubernetes.io/job-name}, else (clusters before 1.27) {@code job-name}. */
+    public Optional<Pod> firstPodOfJob(String namespace, String jobName) {
+        for (String label : List.of(JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL)) {
+            List<Pod> pods = client.pods().inNamespace(namespace).withLabel(label, jobName)
+                    .list(new ListOptionsBuilder().withLimit(1L).build()).getItems();
+            if (!pods.isEmpty()) {
+                return Optional.of(pods.getFirst());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The pod's log so far, as a stream (not buffered whole). */
+    public InputStream podLog(String namespace, String pod) {
+        requirePod(namespace, pod);
+        return client.pods().inNamespace(namespace).withName(pod).getLogInputStream();
+    }
+
+    /** The pod's log, following it until the container ends; close the watch to stop early. */
+    public LogWatch followPodLog(String namespace, String pod) {
+        requirePod(namespace, pod);
+        return client.pods().inNamespace(namespace).withName(pod).watchLog();
+    }
+
+    private void requirePod(String namespace, String pod) {
+        if (client.pods().inNamespace(namespace).withName(pod).get() == null) {
+            throw new ApiException(404, "pods \"" + pod + "\" not found");
+        }
+    }
+
+    private static <T extends HasMetadata, L extends KubernetesResourceList<T>> ListMeta paged(Function<ListOptions, L> page, List<T> into) {
+        String next = null;
+        ListMeta last;
+        do {
+            L list = page.apply(new ListOptionsBuilder().withLimit(PAGE_SIZE).withContinue(next).build());
+            into.addAll(list.getItems());
+            last = list.getMetadata();
+            next = last == null ? null : last.getContinue();
+        } while (next != null && !next.isEmpty());
+        ListMeta meta = new ListMeta();
+        if (last != null) {
+            meta.setResourceVersion(last.getResourceVersion());
+        }
+        return meta;
+    }
+
+    private static Status status(List<StatusDetails> deleted, String resource, String name) {
+        if (deleted == null || deleted.isEmpty()) {
+            throw new ApiException(404, resource + " \"" + name + "\" not found");
+        }
+        return new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Success")
+                .withDetails(deleted.getFirst()).build();
+    }
+}

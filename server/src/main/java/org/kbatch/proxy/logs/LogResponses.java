@@ -1,0 +1,49 @@
+package org.kbatch.proxy.logs;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Sends a pod's log as {@code text/plain}. Whole logs are copied through in small buffers, never held in memory;
+ * followed logs go out one chunk per line as the container writes them (like the reference: the line without its
+ * newline, which the CLI prints line by line) and end when the container ends or the client goes away.
+ */
+public final class LogResponses {
+
+    private LogResponses() {
+    }
+
+    public static void send(ServerResponse res, InputStream log) {
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        try (log; OutputStream out = res.outputStream()) {
+            log.transferTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void stream(ServerResponse res, LogWatch watch) {
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        try (watch;
+             BufferedReader lines = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8));
+             OutputStream out = res.outputStream()) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // The client went away or the log ended abruptly: closing the watch (above) releases the Kubernetes
+            // connection; there is nobody left to answer.
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.kbatch.proxy.pods;
+
+import java.util.Optional;
+
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.kbatch.proxy.api.PodsService;
+import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.http.Json;
+import org.kbatch.proxy.http.Names;
+import org.kbatch.proxy.http.Routes;
+import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.logs.LogResponses;
+import org.kbatch.proxy.wire.WireCodec;
+
+/** {@code pods/}: the caller's pods (optionally of one job) and a pod's log. */
+public final class PodsEndpoints extends PodsService {
+
+    private final KubernetesGateway kube;
+    private final WireCodec codec;
+
+    public PodsEndpoints(KubernetesGateway kube, WireCodec codec) {
+        this.kube = kube;
+        this.codec = codec;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        Routes.both(rules, Method.GET, "/pods/", this::listPods);
+        Routes.both(rules, Method.GET, "/pods/logs/{pod_name}/", this::getPodLogs);
+    }
+
+    @Override
+    protected void handleListPods(ServerRequest request, ServerResponse response, Optional<String> jobName) {
+        Caller caller = Caller.of(request);
+        // The CLI sends ?job_name= when no job is given: empty means all pods.
+        Optional<String> job = jobName.filter(n -> !n.isEmpty()).map(n -> Names.objectName("job", n));
+        Json.send(response, 200, codec.write(kube.listPods(caller.namespace(), job)));
+    }
+
+    @Override
+    protected void handleGetPodLogs(ServerRequest request, ServerResponse response, String podName,
+                                    Optional<Boolean> ignored) {
+        Caller caller = Caller.of(request);
+        boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
+        String pod = Names.objectName("pod", podName);
+        if (stream) {
+            LogResponses.stream(response, kube.followPodLog(caller.namespace(), pod));
+        } else {
+            LogResponses.send(response, kube.podLog(caller.namespace(), pod));
+        }
+    }
+}
