@@ -18,7 +18,17 @@ import org.kbatch.proxy.auth.TokenAuthenticator;
 import org.kbatch.proxy.config.ConfigException;
 import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.errors.ErrorResponses;
+import org.kbatch.proxy.cronjobs.CronJobsEndpoints;
+import org.kbatch.proxy.jobs.JobsEndpoints;
+import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.pods.PodsEndpoints;
+import org.kbatch.proxy.render.JobRenderer;
+import org.kbatch.proxy.render.RenderSettings;
 import org.kbatch.proxy.service.ServiceEndpoints;
+import org.kbatch.proxy.submit.Submitter;
+import org.kbatch.proxy.wire.WireCodec;
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Starts kbatch-proxy: reads the configuration, builds the shared clients once, and wires the routes by hand.
@@ -31,16 +41,26 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
+        boolean demo = List.of(args).contains("--demo");
         ProxyConfig config;
         try {
-            config = ProxyConfig.from(Config.create()).requireHub();
+            config = ProxyConfig.from(Config.create());
+            if (!demo) {
+                config.requireHub();
+            }
         } catch (ConfigException e) {
             System.err.println("kbatch-proxy: invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }
-        WebServer server = start(config, Components.create(config));
-        System.out.println("kbatch-proxy listening on http://" + config.host() + ":" + server.port() + config.prefix() + "/");
+        Components parts = demo ? DemoMode.start(config) : Components.create(config, KubernetesClients.fromEnvironment());
+        WebServer server = start(config, parts);
+        String url = "http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + server.port()
+                + config.prefix() + "/";
+        System.out.println("kbatch-proxy listening on " + url);
+        if (demo) {
+            DemoMode.printWelcome(url);
+        }
     }
 
     /** Starts the server with the given configuration and parts. */
@@ -73,18 +93,30 @@ public final class Main {
         if (!prefix.isEmpty()) {
             routing.get("/", service::root);
         }
-        routing.register(prefix.isEmpty() ? "/" : prefix, service);
+        routing.register(prefix.isEmpty() ? "/" : prefix,
+                service,
+                new JobsEndpoints(parts.kube(), parts.submitter(), parts.codec()),
+                new CronJobsEndpoints(parts.kube(), parts.submitter(), parts.codec()),
+                new PodsEndpoints(parts.kube(), parts.codec()));
     }
 
-    /** The long-lived parts, built once: the hub client and token cache. */
-    public record Components(TokenAuthenticator authenticator) {
-        public static Components create(ProxyConfig config) {
+    /** The long-lived parts, built once and shared by all requests. */
+    public record Components(TokenAuthenticator authenticator, KubernetesGateway kube, WireCodec codec,
+                             Submitter submitter) {
+
+        /** Production parts: the hub checks tokens; {@code client} talks to the cluster. */
+        public static Components create(ProxyConfig config, KubernetesClient client) {
             HubClient hub = new HubClient(config.hubApiUrl(), Duration.ofSeconds(10));
-            return new Components(new TokenAuthenticator(hub::lookup, new ScopePolicy(config.accessScopes())));
+            return create(config, new TokenAuthenticator(hub::lookup, new ScopePolicy(config.accessScopes())), client);
+        }
+
+        public static Components create(ProxyConfig config, TokenAuthenticator authenticator, KubernetesClient client) {
+            KubernetesGateway kube = new KubernetesGateway(client);
+            JobRenderer renderer = new JobRenderer(new RenderSettings(config.jobTemplate(), config.jobExtraEnv(),
+                    config.ttlSecondsAfterFinished()));
+            return new Components(authenticator, kube, WireCodec.create(),
+                    new Submitter(kube, renderer, config.createUserNamespace()));
         }
     }
 
-    static List<String> args(String[] args) {
-        return List.of(args);
-    }
 }

@@ -43,7 +43,7 @@ class CustomScopesServerTest {
                 "JUPYTERHUB_SERVICE_NAME", "batchy",
                 "KBATCH_PREFIX", "/services/batchy/",
                 "JUPYTERHUB_OAUTH_ACCESS_SCOPES", "[\"custom:batch\", \"access:services!service=batchy\"]"));
-        Main.setUp(server, config, Main.Components.create(config));
+        Main.setUp(server, config, TestServers.parts(config));
     }
 
     @AfterAll

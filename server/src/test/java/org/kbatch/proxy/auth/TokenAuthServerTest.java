@@ -51,7 +51,7 @@ class TokenAuthServerTest {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
-        Main.setUp(server, config, Main.Components.create(config));
+        Main.setUp(server, config, TestServers.parts(config));
     }
 
     @AfterAll

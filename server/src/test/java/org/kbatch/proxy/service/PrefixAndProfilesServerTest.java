@@ -47,7 +47,7 @@ class PrefixAndProfilesServerTest {
                 "JUPYTERHUB_API_URL", HUB.apiUrl(),
                 "KBATCH_PREFIX", PREFIX,
                 "KBATCH_PROFILE_FILE", Path.of("src/test/resources/proxy/profiles.yaml").toString()));
-        Main.setUp(server, config, Main.Components.create(config));
+        Main.setUp(server, config, TestServers.parts(config));
     }
 
     @AfterAll

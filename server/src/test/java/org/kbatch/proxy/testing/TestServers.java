@@ -7,7 +7,9 @@ import java.util.Map;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import org.kbatch.client.ApiClient;
+import org.kbatch.proxy.Main;
 import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.kube.KubernetesClients;
 
 /** Helpers shared by the server tests: configuration from a map, and a generated client pointed at the server. */
 public final class TestServers {
@@ -27,6 +29,11 @@ public final class TestServers {
         ApiClient client = new ApiClient();
         client.updateBaseUri(server.toString().replaceAll("/$", "") + prefix);
         return client;
+    }
+
+    /** Production parts for a server whose tests never reach Kubernetes (nothing listens at that URL). */
+    public static Main.Components parts(ProxyConfig config) {
+        return Main.Components.create(config, KubernetesClients.forUrl("http://127.0.0.1:9/"));
     }
 
     public static Map<String, String> token(String token) {

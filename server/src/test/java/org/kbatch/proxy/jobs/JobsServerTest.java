@@ -1,0 +1,228 @@
+package org.kbatch.proxy.jobs;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.kbatch.client.ApiClient;
+import org.kbatch.client.ApiException;
+import org.kbatch.client.api.JobsApi;
+import org.kbatch.client.api.PodsApi;
+import org.kbatch.client.model.Job;
+import org.kbatch.client.model.JobList;
+import org.kbatch.client.model.JobSubmission;
+import org.kbatch.client.model.PodList;
+import org.kbatch.client.model.Status;
+import org.kbatch.proxy.Main;
+import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.FaultInjector;
+import org.kbatch.proxy.testing.MockCluster;
+import org.kbatch.proxy.testing.StubHub;
+import org.kbatch.proxy.testing.TestServers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Jobs end to end through the generated client: the real server, a stub hub, and fabric8's CRUD mock as the
+ * Kubernetes API (behind a fault-injecting HTTP hop). Assertions are on what the API server holds afterwards.
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+@ServerTest
+class JobsServerTest {
+
+    static KubernetesMockServer server;
+    static KubernetesClient client;
+    private static FaultInjector kube;
+
+    private static final StubHub HUB = StubHub.start()
+            .user("alice-token", "alice")
+            .user("bob-token", "bob");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final JobsApi jobs;
+    private final PodsApi pods;
+    private final ApiClient api;
+
+    JobsServerTest(URI uri) {
+        this.api = TestServers.client(uri, "");
+        this.jobs = new JobsApi(api);
+        this.pods = new PodsApi(api);
+    }
+
+    @SetUpServer
+    static void setUp(WebServerConfig.Builder builder) {
+        kube = FaultInjector.inFrontOf(client.getMasterUrl().toString());
+        ProxyConfig config = TestServers.config(Map.of(
+                "JUPYTERHUB_API_URL", HUB.apiUrl(),
+                "KBATCH_JOB_TEMPLATE_FILE", Path.of("src/test/resources/proxy/job_template.yaml").toString(),
+                "KBATCH_JOB_EXTRA_ENV", "{\"KBATCH_ACC_EXTRA\":\"from-proxy\"}"));
+        Main.setUp(builder, config, Main.Components.create(config, KubernetesClients.forUrl(kube.url())));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        HUB.stop();
+        kube.close();
+    }
+
+    @AfterEach
+    void heal() {
+        kube.heal();
+    }
+
+    /** The request body the real CLI sent for `kbatch job submit --code ... --env ...`, through the generated model. */
+    private JobSubmission cliSubmission(String fixture) throws Exception {
+        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/" + fixture).toFile()).path("request").path("body");
+        return api.getObjectMapper().readValue(body.toString(), JobSubmission.class);
+    }
+
+    private static Map<String, String> as(String user) {
+        return TestServers.token(user + "-token");
+    }
+
+    @Test
+    void submitWithCodeAndEnvCreatesSecretConfigMapAndJobOwnedByTheJob() throws Exception {
+        Job job = jobs.submitJob(cliSubmission("05-job-submit-with-code.json"), as("alice"));
+        String name = job.getMetadata().getName();
+        assertThat(name, startsWith("acc-job-"));
+        assertThat(job.getMetadata().getNamespace(), is("kbatch-alice"));
+
+        assertThat(client.namespaces().withName("kbatch-alice").get(), notNullValue());
+        var created = client.batch().v1().jobs().inNamespace("kbatch-alice").withName(name).get();
+        var pod = created.getSpec().getTemplate().getSpec();
+        assertThat(created.getMetadata().getLabels().get("kbatch.jupyter.org/username"), is("alice"));
+        assertThat(created.getMetadata().getAnnotations().get("acceptance.kbatch/template"), is("applied"));
+        assertThat(pod.getNodeSelector(), is(Map.of("acceptance.kbatch/pool", "batch")));
+        assertThat(created.getSpec().getTtlSecondsAfterFinished(), is(3600));
+        assertThat(pod.getInitContainers(), hasSize(1));
+        assertThat(pod.getContainers().getFirst().getEnv().stream().map(EnvVar::getName).toList(), contains(
+                "ACC_FOO", "ACC_NUM", "KBATCH_ACC_EXTRA", "JUPYTER_IMAGE", "JUPYTER_IMAGE_SPEC", "JUPYTERHUB_API_TOKEN"));
+        assertThat(pod.getContainers().getFirst().getEnv().stream().allMatch(e -> e.getValue() == null
+                && e.getValueFrom().getSecretKeyRef() != null), is(true));
+
+        List<Secret> secrets = MockCluster.secrets(client);
+        assertThat(secrets, hasSize(1));
+        Secret secret = secrets.getFirst();
+        assertThat(new String(Base64.getDecoder().decode(secret.getData().get("JUPYTERHUB_API_TOKEN"))), is("alice-token"));
+        assertThat(new String(Base64.getDecoder().decode(secret.getData().get("ACC_FOO"))), is("bar"));
+        assertThat(pod.getContainers().getFirst().getEnv().getFirst().getValueFrom().getSecretKeyRef().getName(),
+                is(secret.getMetadata().getName()));
+        assertThat(secret.getMetadata().getOwnerReferences().getFirst().getName(), is(name));
+        assertThat(secret.getMetadata().getOwnerReferences().getFirst().getUid(), is(created.getMetadata().getUid()));
+
+        List<ConfigMap> configMaps = MockCluster.configMaps(client);
+        assertThat(configMaps, hasSize(1));
+        ConfigMap code = configMaps.getFirst();
+        assertThat(code.getBinaryData().get("code"), startsWith("UEsDB"));
+        assertThat(code.getMetadata().getOwnerReferences().getFirst().getKind(), is("Job"));
+        assertThat(pod.getVolumes().stream().filter(v -> v.getName().equals("code-source-volume")).findFirst()
+                .orElseThrow().getConfigMap().getName(), is(code.getMetadata().getName()));
+
+        // list, show, delete
+        JobList list = jobs.listJobs(as("alice"));
+        assertThat(list.getItems().stream().map(j -> j.getMetadata().getName()).toList(), hasItem(name));
+        assertThat(jobs.getJob(name, as("alice")).getMetadata().getUid(), is(created.getMetadata().getUid()));
+        Status deleted = jobs.deleteJob(name, as("alice"));
+        assertThat(deleted.getStatus(), is("Success"));
+        assertThat(client.batch().v1().jobs().inNamespace("kbatch-alice").withName(name).get(), is((Object) null));
+        cleanUp();
+    }
+
+    @Test
+    void unknownJobIs404WithTheKubernetesMessage() {
+        ApiException show = assertThrows(ApiException.class, () -> jobs.getJob("no-such-job", as("alice")));
+        assertThat(show.getCode(), is(404));
+        assertThat(show.getResponseBody(), is("{\"detail\":\"jobs.batch \\\"no-such-job\\\" not found\"}"));
+        ApiException delete = assertThrows(ApiException.class, () -> jobs.deleteJob("no-such-job", as("alice")));
+        assertThat(delete.getCode(), is(404));
+        ApiException logs = assertThrows(ApiException.class, () -> jobs.getJobLogs("no-such-job", false, as("alice")));
+        assertThat(logs.getCode(), is(404));
+        assertThat(logs.getResponseBody(), is("{\"detail\":\"No pods found for job no-such-job\"}"));
+    }
+
+    @Test
+    void anotherUserCannotSeeShowDeleteOrReadLogsOfAlicesJob() throws Exception {
+        Job job = jobs.submitJob(cliSubmission("05-job-submit-with-code.json"), as("alice"));
+        String name = job.getMetadata().getName();
+        client.pods().inNamespace("kbatch-alice").resource(new PodBuilder().withNewMetadata().withName(name + "-p1")
+                .addToLabels("job-name", name).addToLabels("batch.kubernetes.io/job-name", name).endMetadata()
+                .build()).create();
+
+        assertThat(jobs.listJobs(as("bob")).getItems(), empty());
+        assertThat(pods.listPods(name, as("bob")).getItems(), empty());
+        assertThat(pods.listPods("", as("bob")).getItems(), empty());
+        assertThat(assertThrows(ApiException.class, () -> jobs.getJob(name, as("bob"))).getCode(), is(404));
+        assertThat(assertThrows(ApiException.class, () -> jobs.deleteJob(name, as("bob"))).getCode(), is(404));
+        assertThat(assertThrows(ApiException.class, () -> jobs.getJobLogs(name, false, as("bob"))).getCode(), is(404));
+        assertThat(assertThrows(ApiException.class, () -> pods.getPodLogs(name + "-p1", false, as("bob"))).getCode(),
+                is(404));
+        for (String hostile : List.of("..%2Fkbatch-alice%2F" + name, "kbatch-alice/" + name, name + ",x=y", "A_B")) {
+            ApiException e = assertThrows(ApiException.class, () -> jobs.getJob(hostile, as("bob")));
+            assertThat(e.getCode() == 404 || e.getCode() == 422, is(true));
+        }
+        // and the job is still there for alice
+        assertThat(jobs.getJob(name, as("alice")).getMetadata().getName(), is(name));
+        PodList alicePods = pods.listPods(name, as("alice"));
+        assertThat(alicePods.getItems(), hasSize(1));
+        cleanUp();
+    }
+
+    @Test
+    void aFailureAtAnyStepLeavesNothingBehindAndRelaysTheError() throws Exception {
+        record Step(String method, String pathPart) {
+        }
+        for (Step step : List.of(new Step("POST", "/secrets"), new Step("POST", "/configmaps"),
+                new Step("POST", "/jobs"), new Step("PATCH", "/secrets/"), new Step("PATCH", "/configmaps/"))) {
+            kube.fail(500, (method, path) -> method.equals(step.method()) && path.contains(step.pathPart()));
+            ApiException e = assertThrows(ApiException.class,
+                    () -> jobs.submitJob(cliSubmission("05-job-submit-with-code.json"), as("alice")));
+            assertThat(step.toString(), e.getCode(), is(500));
+            assertThat(e.getResponseBody(), containsString("injected failure 500 on " + step.method()));
+            kube.heal();
+            assertThat(step + " left a Secret", MockCluster.secrets(client), empty());
+            assertThat(step + " left a ConfigMap", MockCluster.configMaps(client), empty());
+            assertThat(step + " left a Job", client.batch().v1().jobs().inAnyNamespace().list().getItems(), empty());
+        }
+    }
+
+    @Test
+    void kubernetesUnreachableIs503() throws Exception {
+        kube.fail(503, (m, p) -> true);
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("alice")));
+        assertThat(e.getCode(), is(503));
+    }
+
+    private static void cleanUp() {
+        client.batch().v1().jobs().inAnyNamespace().delete();
+        client.secrets().inAnyNamespace().delete();
+        client.configMaps().inAnyNamespace().delete();
+        client.pods().inAnyNamespace().delete();
+    }
+}
