@@ -1,6 +1,7 @@
 package org.kbatch.proxy.naming;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -46,7 +47,7 @@ public final class UsernameLabel {
                 out.append((char) cp);
             } else {
                 for (byte b : Character.toString(cp).getBytes(StandardCharsets.UTF_8)) {
-                    out.append('-').append(Integer.toHexString(b & 0xFF).toUpperCase(java.util.Locale.ROOT));
+                    out.append('-').append(Integer.toHexString(b & 0xFF).toUpperCase(Locale.ROOT));
                 }
             }
         });
