@@ -1,0 +1,111 @@
+package org.kbatch.proxy.render;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
+import org.kbatch.proxy.naming.UserNamespace;
+import org.kbatch.proxy.naming.UsernameLabel;
+
+/**
+ * The submission policy: what the proxy makes of a user's Job or CronJob before it reaches Kubernetes. The steps are
+ * pure functions (see {@link JobSteps}, {@link CodeSteps}, {@link EnvSecret}, {@link TemplateMerge}); this is the one
+ * place they are composed, in the order the policy is read. For a CronJob they apply to its
+ * {@code spec.jobTemplate}, the job it runs.
+ */
+public final class JobRenderer {
+
+    private JobRenderer() {
+    }
+
+    /**
+     * Renders a submission. Neither argument is modified.
+     *
+     * @param workload the user's Job or CronJob
+     * @param code     the user's code ConfigMap, or {@code null}
+     * @throws InvalidSubmissionException when the job cannot run (no containers, reserved volume names)
+     */
+    public static <W extends HasMetadata> RenderedSubmission<W> render(W workload, ConfigMap code, Caller caller,
+                                                                      RenderSettings settings) {
+        String username = caller.username();
+        String namespace = UserNamespace.of(username);
+        String label = UsernameLabel.of(username);
+
+        JobTemplateSpec job = Workloads.jobPart(workload);
+        job = TemplateMerge.mergeAdminTemplate(job, settings.jobTemplate());
+        job = JobSteps.requireContainers(job);
+        job = JobSteps.forceNamespace(job, namespace);
+        job = JobSteps.addUsernameAnnotation(job, username);
+        job = JobSteps.addUsernameLabel(job, label);
+        job = JobSteps.addExtraEnv(job, settings.extraEnv());
+        job = JobSteps.addJupyterImageEnv(job);
+        job = JobSteps.addApiTokenEnv(job, caller.token());
+        job = JobSteps.setTtlSecondsAfterFinished(job, settings.ttlSecondsAfterFinished());
+        if (code != null) {
+            job = CodeSteps.addUnzipInitContainer(job);
+            job = CodeSteps.addCodeVolumes(job);
+            job = CodeSteps.mountCode(job);
+        }
+        EnvSecret.Extraction extraction = EnvSecret.extract(job, namespace);
+
+        W rendered = Workloads.withJobPart(workload, extraction.job());
+        // A CronJob's own metadata gets the namespace and identity of the jobs it runs too (the reference leaves it
+        // bare), so it can be found by label; for a Job this is its job part again, already done.
+        rendered = Workloads.withOwnMetadata(rendered, meta -> identified(meta, namespace, username, label));
+        ConfigMap codeMap = code == null ? null : CodeSteps.codeConfigMap(code, namespace, label);
+        return new RenderedSubmission<>(namespace, rendered, extraction.secret(), codeMap);
+    }
+
+    /** The workload with the created env Secret's name in the env references {@link #render} made. */
+    public static <W extends HasMetadata> W withSecretName(W workload, String secretName) {
+        return Workloads.editJobPart(workload, job -> EnvSecret.withSecretName(job, secretName));
+    }
+
+    /** The workload with the created code ConfigMap's name in its {@code code-source-volume} volume. */
+    public static <W extends HasMetadata> W withCodeConfigMapName(W workload, String configMapName) {
+        return Workloads.editJobPart(workload, job -> CodeSteps.withCodeConfigMapName(job, configMapName));
+    }
+
+    /**
+     * The owner reference to put on the Secret and ConfigMap once the workload exists, so Kubernetes deletes them
+     * with it: {@code {apiVersion: batch/v1, kind, name, uid}}.
+     *
+     * @param created the workload as the API server returned it (with name and uid)
+     */
+    public static OwnerReference ownerReference(HasMetadata created) {
+        ObjectMeta meta = created.getMetadata();
+        if (meta == null || meta.getName() == null || meta.getUid() == null) {
+            throw new IllegalArgumentException("the owner must have been created (have a name and uid)");
+        }
+        String kind = created.getKind() != null ? created.getKind() : HasMetadata.getKind(created.getClass());
+        return new OwnerReferenceBuilder()
+                .withApiVersion("batch/v1")
+                .withKind(kind)
+                .withName(meta.getName())
+                .withUid(meta.getUid())
+                .build();
+    }
+
+    /** A copy of {@code object} whose only owner is {@code owner} (the reference replaces any owners). */
+    public static <T extends HasMetadata> T withOwner(T object, OwnerReference owner) {
+        Objects.requireNonNull(owner, "owner");
+        T copy = Models.SERIALIZATION.clone(object);
+        if (copy.getMetadata() == null) {
+            copy.setMetadata(new ObjectMeta());
+        }
+        copy.getMetadata().setOwnerReferences(new ArrayList<>(List.of(owner)));
+        return copy;
+    }
+
+    private static ObjectMeta identified(ObjectMeta meta, String namespace, String username, String label) {
+        ObjectMeta namespaced = Models.withNamespace(meta, namespace);
+        return Models.withLabel(Models.withAnnotation(namespaced, UsernameLabel.KEY, username), UsernameLabel.KEY,
+                label);
+    }
+}
