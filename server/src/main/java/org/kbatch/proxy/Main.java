@@ -23,7 +23,6 @@ import org.kbatch.proxy.jobs.JobsEndpoints;
 import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.pods.PodsEndpoints;
-import org.kbatch.proxy.render.JobRenderer;
 import org.kbatch.proxy.render.RenderSettings;
 import org.kbatch.proxy.service.ServiceEndpoints;
 import org.kbatch.proxy.submit.Submitter;
@@ -43,17 +42,18 @@ public final class Main {
         LogConfig.configureRuntime();
         boolean demo = List.of(args).contains("--demo");
         ProxyConfig config;
+        Components parts;
         try {
             config = ProxyConfig.from(Config.create());
             if (!demo) {
                 config.requireHub();
             }
+            parts = demo ? DemoMode.start(config) : Components.create(config, KubernetesClients.fromEnvironment());
         } catch (ConfigException e) {
             System.err.println("kbatch-proxy: invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Components parts = demo ? DemoMode.start(config) : Components.create(config, KubernetesClients.fromEnvironment());
         WebServer server = start(config, parts);
         String url = "http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + server.port()
                 + config.prefix() + "/";
@@ -112,10 +112,14 @@ public final class Main {
 
         public static Components create(ProxyConfig config, TokenAuthenticator authenticator, KubernetesClient client) {
             KubernetesGateway kube = new KubernetesGateway(client);
-            JobRenderer renderer = new JobRenderer(new RenderSettings(config.jobTemplate(), config.jobExtraEnv(),
-                    config.ttlSecondsAfterFinished()));
+            RenderSettings settings;
+            try {
+                settings = new RenderSettings(config.jobTemplate(), config.jobExtraEnv(), config.ttlSecondsAfterFinished());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", e.getMessage());
+            }
             return new Components(authenticator, kube, WireCodec.create(),
-                    new Submitter(kube, renderer, config.createUserNamespace()));
+                    new Submitter(kube, settings, config.createUserNamespace()));
         }
     }
 

@@ -13,8 +13,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.render.JobRenderer;
+import org.kbatch.proxy.render.RenderSettings;
 import org.kbatch.proxy.render.RenderedSubmission;
-import org.kbatch.proxy.render.Workloads;
 import org.kbatch.proxy.wire.CronJobSubmission;
 import org.kbatch.proxy.wire.JobSubmission;
 
@@ -28,49 +28,50 @@ public final class Submitter {
     private static final System.Logger LOG = System.getLogger(Submitter.class.getName());
 
     private final KubernetesGateway kube;
-    private final JobRenderer renderer;
+    private final RenderSettings settings;
     private final boolean createUserNamespace;
 
-    public Submitter(KubernetesGateway kube, JobRenderer renderer, boolean createUserNamespace) {
+    public Submitter(KubernetesGateway kube, RenderSettings settings, boolean createUserNamespace) {
         this.kube = kube;
-        this.renderer = renderer;
+        this.settings = settings;
         this.createUserNamespace = createUserNamespace;
     }
 
     public Job submit(Caller caller, JobSubmission submission) {
-        return (Job) submit(caller, renderer.render(submission.job(), submission.code(), renderCaller(caller)));
+        RenderedSubmission<Job> rendered = JobRenderer.render(requireJob(submission.job()), submission.code(),
+                renderCaller(caller), settings);
+        return submit(rendered, job -> kube.create(rendered.namespace(), job));
     }
 
     public CronJob submit(Caller caller, CronJobSubmission submission) {
-        return (CronJob) submit(caller, renderer.render(submission.job(), submission.code(), renderCaller(caller)));
+        RenderedSubmission<CronJob> rendered = JobRenderer.render(requireJob(submission.job()), submission.code(),
+                renderCaller(caller), settings);
+        return submit(rendered, cronJob -> kube.create(rendered.namespace(), cronJob));
     }
 
-    private HasMetadata submit(Caller caller, RenderedSubmission rendered) {
-        String namespace = caller.namespace();
+    private <W extends HasMetadata> W submit(RenderedSubmission<W> rendered, java.util.function.UnaryOperator<W> create) {
+        String namespace = rendered.namespace();
         if (createUserNamespace) {
             kube.ensureNamespace(namespace);
         }
         List<HasMetadata> created = new ArrayList<>();
         try {
-            HasMetadata workload = rendered.workload();
             List<HasMetadata> owned = new ArrayList<>();
             if (rendered.secret() != null) {
                 Secret secret = kube.create(namespace, rendered.secret());
                 created.add(secret);
                 owned.add(secret);
-                workload = Workloads.withSecretName(workload, secret.getMetadata().getName());
+                rendered = rendered.withSecretName(secret.getMetadata().getName());
             }
             if (rendered.code() != null) {
                 ConfigMap code = kube.create(namespace, rendered.code());
                 created.add(code);
                 owned.add(code);
-                workload = Workloads.withCodeConfigMapName(workload, code.getMetadata().getName());
+                rendered = rendered.withCodeConfigMapName(code.getMetadata().getName());
             }
-            HasMetadata made = workload instanceof CronJob cronJob
-                    ? kube.create(namespace, cronJob)
-                    : kube.create(namespace, (Job) workload);
+            W made = create.apply(rendered.workload());
             created.add(made);
-            OwnerReference owner = Workloads.ownerReference(made);
+            OwnerReference owner = JobRenderer.ownerReference(made);
             for (HasMetadata o : owned) {
                 kube.setOwner(o, owner);
             }
@@ -93,6 +94,13 @@ public final class Submitter {
                         + e.getMessage());
             }
         }
+    }
+
+    private static <T> T requireJob(T job) {
+        if (job == null) {
+            throw new org.kbatch.proxy.errors.ApiException(422, "The request body needs a 'job'");
+        }
+        return job;
     }
 
     private static org.kbatch.proxy.render.Caller renderCaller(Caller caller) {
