@@ -44,11 +44,12 @@ public final class Main {
         ProxyConfig config;
         Components parts;
         try {
-            config = ProxyConfig.from(Config.create());
+            // Raw values: KBATCH_JOB_EXTRA_ENV may hold "${...}" meant for the job, not for Helidon to resolve.
+            config = ProxyConfig.from(Config.builder().disableValueResolving().build());
             if (!demo) {
                 config.requireHub();
             }
-            parts = demo ? DemoMode.start(config) : Components.create(config, KubernetesClients.fromEnvironment());
+            parts = demo ? null : Components.create(config, KubernetesClients.fromEnvironment());
         } catch (ConfigException e) {
             System.err.println("kbatch-proxy: invalid configuration: " + e.getMessage());
             System.exit(2);
@@ -59,7 +60,7 @@ public final class Main {
                 + config.prefix() + "/";
         System.out.println("kbatch-proxy listening on " + url);
         if (demo) {
-            DemoMode.printWelcome(url);
+
         }
     }
 
@@ -76,6 +77,7 @@ public final class Main {
                 .port(config.port())
                 .maxPayloadSize(config.maxPayloadBytes())
                 .shutdownGracePeriod(Duration.ofSeconds(10))
+                .directHandlers(ErrorResponses::directHandlers)
                 .addFeature(ObserveFeature.just(HealthObserver.create()))
                 .addFeature(OpenApiFeature.builder()
                         .webContext(config.prefix() + "/openapi")

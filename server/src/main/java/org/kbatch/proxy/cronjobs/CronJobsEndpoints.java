@@ -63,7 +63,7 @@ public final class CronJobsEndpoints extends CronjobsService {
     protected SubmitCronJobOp createSubmitCronJobOp() {
         return new SubmitCronJobOp() {
             @Override
-            protected CronJobSubmission cronJobSubmission(ServerRequest request,
+            protected CronJobSubmission submission(ServerRequest request,
                                                           org.kbatch.proxy.api.ValidatorUtils.Validator v) {
                 return codec.readCronJobSubmission(request.content().as(byte[].class));
             }

@@ -2,7 +2,10 @@ package org.kbatch.proxy.errors;
 
 import java.lang.System.Logger.Level;
 
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import jakarta.validation.ValidationException;
 import org.kbatch.proxy.auth.HubUnavailableException;
@@ -17,6 +20,22 @@ public final class ErrorResponses {
     private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
 
     private ErrorResponses() {
+    }
+
+    /**
+     * Failures Helidon answers before routing (a body over the size limit: 413, a malformed HTTP request: 400) get
+     * the same JSON body.
+     */
+    public static void directHandlers(DirectHandlers.Builder handlers) {
+        handlers.addHandler(DirectHandler.EventType.BAD_REQUEST, (req, type, status, headers, message) -> {
+            String detail = status.code() == 413 ? "Request body too large" : "Bad request: " + message;
+            return DirectHandler.TransportResponse.builder()
+                    .status(status)
+                    .headers(headers)
+                    .header(HeaderValues.CONTENT_TYPE_JSON)
+                    .entity(Json.MAPPER.writeValueAsBytes(java.util.Map.of("detail", detail)))
+                    .build();
+        });
     }
 
     public static void register(HttpRouting.Builder routing) {

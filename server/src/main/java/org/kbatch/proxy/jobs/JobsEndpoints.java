@@ -85,7 +85,7 @@ public final class JobsEndpoints extends JobsService {
     protected SubmitJobOp createSubmitJobOp() {
         return new SubmitJobOp() {
             @Override
-            protected JobSubmission jobSubmission(ServerRequest request, org.kbatch.proxy.api.ValidatorUtils.Validator v) {
+            protected JobSubmission submission(ServerRequest request, org.kbatch.proxy.api.ValidatorUtils.Validator v) {
                 return codec.readJobSubmission(request.content().as(byte[].class));
             }
         };

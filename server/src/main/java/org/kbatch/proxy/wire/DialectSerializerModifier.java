@@ -16,7 +16,8 @@ import tools.jackson.databind.ser.std.StdSerializer;
 /**
  * Writes fabric8 model properties the way the Python client's {@code to_dict()} does.
  * <ul>
- *   <li>An empty list or map is written as {@code null}. fabric8 initialises every list and map to an empty one, so
+ *   <li>An empty list or map is written as {@code null}, except the {@code items} of a list, which stay {@code []}
+ *       as in Python (the CLI iterates over them). fabric8 initialises every list and map to an empty one, so
  *       "empty" means "unset" there, and Python writes unset as {@code null} (the Kubernetes API itself omits empty
  *       lists and maps, so a Python client never saw them either). This applies to free-form maps such as
  *       {@code labels} too: {@code {}} and {@code null} mean the same to Kubernetes and to the CLI.</li>
@@ -52,11 +53,19 @@ final class DialectSerializerModifier extends ValueSerializerModifier {
             Class<?> type = property.getType().getRawClass();
             if (type == String.class && TIMESTAMPS.contains(property.getName())) {
                 property.assignSerializer(TimestampSerializer.INSTANCE);
+            } else if (isListItems(bean.getBeanClass(), property)) {
+                // A list's items are always a list, [] when there are none: the CLI iterates over them.
+                continue;
             } else if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)) {
                 properties.set(i, new EmptyAsNull(property));
             }
         }
         return properties;
+    }
+
+    private static boolean isListItems(Class<?> bean, BeanPropertyWriter property) {
+        return property.getName().equals("items")
+                && io.fabric8.kubernetes.api.model.KubernetesResourceList.class.isAssignableFrom(bean);
     }
 
     /** Rewrites a UTC {@code ...Z} timestamp to {@code ...+00:00}. */

@@ -1,0 +1,134 @@
+package org.kbatch.proxy.pods;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.kbatch.client.ApiException;
+import org.kbatch.client.api.JobsApi;
+import org.kbatch.client.api.PodsApi;
+import org.kbatch.proxy.Main;
+import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.StubHub;
+import org.kbatch.proxy.testing.TestServers;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Pods by job and a pod's or a job's log, in the caller's namespace only. */
+@EnableKubernetesMockClient(crud = true, https = false)
+@ServerTest
+class PodsServerTest {
+
+    static KubernetesMockServer server;
+    static KubernetesClient client;
+
+    private static final StubHub HUB = StubHub.start().user("alice-token", "alice").user("bob-token", "bob");
+    private static final Map<String, String> ALICE = TestServers.token("alice-token");
+
+    private final PodsApi pods;
+    private final JobsApi jobs;
+    private final URI uri;
+
+    PodsServerTest(URI uri) {
+        this.uri = uri;
+        this.pods = new PodsApi(TestServers.client(uri, ""));
+        this.jobs = new JobsApi(TestServers.client(uri, ""));
+    }
+
+    @SetUpServer
+    static void setUp(WebServerConfig.Builder builder) {
+        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
+        Main.setUp(builder, config,
+                Main.Components.create(config, KubernetesClients.forUrl(client.getMasterUrl().toString())));
+    }
+
+    @BeforeAll
+    static void pods() {
+        // A pod of job "job-a" on a current cluster, one of "old-job" labelled as before Kubernetes 1.27, and a pod
+        // in bob's namespace.
+        pod("kbatch-alice", "job-a-x1", Map.of("job-name", "job-a", "batch.kubernetes.io/job-name", "job-a"));
+        pod("kbatch-alice", "old-job-y2", Map.of("job-name", "old-job"));
+        pod("kbatch-bob", "bobs-z3", Map.of("job-name", "bobs"));
+        for (String p : new String[] {"job-a-x1", "old-job-y2"}) {
+            server.expect().get().withPath("/api/v1/namespaces/kbatch-alice/pods/" + p + "/log?pretty=false")
+                    .andReturn(200, "line 1 of " + p + "\nline 2 of " + p + "\n").always();
+        }
+    }
+
+    @AfterAll
+    static void stopHub() {
+        HUB.stop();
+    }
+
+    private static void pod(String namespace, String name, Map<String, String> labels) {
+        client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(name)
+                .withLabels(labels).endMetadata().withNewSpec().addNewContainer().withName("job").withImage("busybox")
+                .endContainer().endSpec().build()).create();
+    }
+
+    @Test
+    void podsOfAJobAndAllPods() throws ApiException {
+        assertThat(pods.listPods("job-a", ALICE).getItems(), hasSize(1));
+        assertThat(pods.listPods("job-a", ALICE).getItems().getFirst().getMetadata().getName(), is("job-a-x1"));
+        assertThat(pods.listPods("", ALICE).getItems(), hasSize(2));
+        assertThat(pods.listPods(null, ALICE).getItems(), hasSize(2));
+        assertThat(pods.listPods("bobs", ALICE).getItems(), hasSize(0));
+    }
+
+    @Test
+    void podLogsAreRawText() throws ApiException {
+        assertThat(pods.getPodLogs("job-a-x1", false, ALICE), is("line 1 of job-a-x1\nline 2 of job-a-x1\n"));
+    }
+
+    @Test
+    void jobLogsComeFromTheFirstPodOfTheJobWithTheLegacyLabelAsFallback() throws ApiException {
+        assertThat(jobs.getJobLogs("job-a", null, ALICE), containsString("line 1 of job-a-x1"));
+        assertThat(jobs.getJobLogs("old-job", false, ALICE), containsString("line 2 of old-job-y2"));
+    }
+
+    @Test
+    void anotherUsersPodIsNotFound() {
+        ApiException e = assertThrows(ApiException.class, () -> pods.getPodLogs("bobs-z3", false, ALICE));
+        assertThat(e.getCode(), is(404));
+        assertThat(e.getResponseBody(), is("{\"detail\":\"pods \\\"bobs-z3\\\" not found\"}"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"maybe", "2", "truee"})
+    void aStreamFlagThatIsNoBooleanIs422(String flag) throws Exception {
+        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                uri.resolve("/pods/logs/job-a-x1/?stream=" + flag)).header("Authorization", "token alice-token").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode(), is(422));
+        assertThat(res.body(), containsString("must be a boolean"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"job-a,job-name!=x", "JOB-A", "job a", "../kbatch-bob"})
+    void aJobNameThatIsNoKubernetesNameIs422(String name) throws Exception {
+        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                uri.resolve("/pods/?job_name=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Authorization", "token alice-token").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode(), is(422));
+        assertThat(res.body(), containsString("Invalid job name"));
+    }
+}
