@@ -69,4 +69,9 @@ public final class CronJobsEndpoints extends CronjobsService {
             }
         };
     }
+
+    /** The generated service prints a farewell on stop; a server's stdout is not the place for it. */
+    @Override
+    public void afterStop() {
+    }
 }

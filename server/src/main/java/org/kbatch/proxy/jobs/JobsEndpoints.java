@@ -90,4 +90,9 @@ public final class JobsEndpoints extends JobsService {
             }
         };
     }
+
+    /** The generated service prints a farewell on stop; a server's stdout is not the place for it. */
+    @Override
+    public void afterStop() {
+    }
 }

@@ -52,4 +52,9 @@ public final class PodsEndpoints extends PodsService {
             LogResponses.send(response, kube.podLog(caller.namespace(), pod));
         }
     }
+
+    /** The generated service prints a farewell on stop; a server's stdout is not the place for it. */
+    @Override
+    public void afterStop() {
+    }
 }

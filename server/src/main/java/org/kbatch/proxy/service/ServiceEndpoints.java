@@ -48,4 +48,9 @@ public final class ServiceEndpoints extends ServiceService {
     protected void handleGetProfiles(ServerRequest request, ServerResponse response) {
         Json.send(response, 200, profilesJson);
     }
+
+    /** The generated service prints a farewell on stop; a server's stdout is not the place for it. */
+    @Override
+    public void afterStop() {
+    }
 }

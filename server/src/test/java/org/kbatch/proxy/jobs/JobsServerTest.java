@@ -213,6 +213,20 @@ class JobsServerTest {
     }
 
     @Test
+    void aBodyOverTheLimitIs413WithADetailAndCreatesNothing() throws Exception {
+        String huge = "{\"job\": {\"metadata\": {\"annotations\": {\"x\": \"" + "a".repeat(2 * 1024 * 1024) + "\"}}}}";
+        var res = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(api.getBaseUri() + "/jobs/"))
+                        .header("Authorization", "token alice-token")
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(huge)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode(), is(413));
+        assertThat(res.body(), is("{\"detail\":\"Request body too large\"}"));
+        assertThat(MockCluster.secrets(client), empty());
+    }
+
+    @Test
     void kubernetesUnreachableIs503() throws Exception {
         kube.fail(503, (m, p) -> true);
         ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("alice")));
