@@ -1,0 +1,63 @@
+package org.kbatch.proxy.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * Runs the real, unmodified kbatch CLI ({@code ../shared/tools/kbatch}) like a user would, with its own private
+ * configuration directory.
+ */
+public final class KbatchCli {
+
+    private static final Path CLI = Path.of("../../shared/tools/kbatch").toAbsolutePath().normalize();
+
+    private final Path home;
+
+    public KbatchCli(Path home) {
+        this.home = home;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** What one CLI command did. */
+    public record Result(int status, String stdout, String stderr, List<String> args) {
+        public Result ok() {
+            assertThat("kbatch " + args + " failed: " + stderr + stdout, status, is(0));
+            return this;
+        }
+    }
+
+    public Result run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(CLI.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
+        pb.environment().put("XDG_CONFIG_HOME", home.resolve("xdg").toString());
+        pb.environment().put("COLUMNS", "200");
+        pb.environment().remove("JUPYTERHUB_API_TOKEN");
+        pb.environment().remove("KBATCH_URL");
+        pb.environment().remove("APPDATA");
+        Path out = Files.createTempFile(home, "out", ".txt");
+        Path err = Files.createTempFile(home, "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kbatch " + List.of(args) + " timed out");
+        }
+        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8), List.of(args));
+        if (r.status() == 3) {
+            throw new AssertionError("the kbatch CLI lacks its Python packages (.ci/run installs them): " + r.stderr());
+        }
+        return r;
+    }
+}
