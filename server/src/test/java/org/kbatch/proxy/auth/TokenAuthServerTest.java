@@ -119,6 +119,14 @@ class TokenAuthServerTest {
     }
 
     @Test
+    void anUnreachableKubernetesApiIs503WithADetail() {
+        // This server's Kubernetes API URL has nothing listening behind it.
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(TestServers.token("alice-token")));
+        assertThat(e.getCode(), is(503));
+        assertThat(e.getResponseBody(), is("{\"detail\":\"The Kubernetes API cannot be reached\"}"));
+    }
+
+    @Test
     void rootAndProfilesNeedNoToken() throws Exception {
         assertThat(service.getRoot().getMessage(), is("kbatch"));
         assertThat(service.getProfiles(), is(Map.of()));
