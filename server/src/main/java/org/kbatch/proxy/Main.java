@@ -23,6 +23,7 @@ import org.kbatch.proxy.jobs.JobsEndpoints;
 import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.pods.PodsEndpoints;
+import org.kbatch.proxy.policy.PodSecurityPolicy;
 import org.kbatch.proxy.render.RenderSettings;
 import org.kbatch.proxy.service.ServiceEndpoints;
 import org.kbatch.proxy.submit.Submitter;
@@ -121,7 +122,9 @@ public final class Main {
                 throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", e.getMessage());
             }
             return new Components(authenticator, kube, WireCodec.create(),
-                    new Submitter(kube, settings, config.createUserNamespace()));
+                    new Submitter(kube, settings,
+                            new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),
+                            config.createUserNamespace()));
         }
     }
 

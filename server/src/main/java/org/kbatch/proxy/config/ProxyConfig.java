@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.config.Config;
+import org.kbatch.proxy.policy.PodSecurityLevel;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -35,6 +36,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param ttlSecondsAfterFinished  {@code KBATCH_JOB_TTL_SECONDS_AFTER_FINISHED}, default 3600
  * @param createUserNamespace      {@code KBATCH_CREATE_USER_NAMESPACE}, default true
  * @param maxPayloadBytes          {@code KBATCH_MAX_REQUEST_BYTES}, default 1 MiB
+ * @param podSecurity              {@code KBATCH_POD_SECURITY}: {@code baseline} (default), {@code restricted} or
+ *                                 {@code privileged}
+ * @param allowServiceAccounts     {@code KBATCH_ALLOW_SERVICE_ACCOUNTS}, default false: whether job pods may name a
+ *                                 service account other than {@code default} or mount its token
  */
 public record ProxyConfig(String host,
                           int port,
@@ -48,7 +53,9 @@ public record ProxyConfig(String host,
                           Map<String, String> jobExtraEnv,
                           long ttlSecondsAfterFinished,
                           boolean createUserNamespace,
-                          long maxPayloadBytes) {
+                          long maxPayloadBytes,
+                          PodSecurityLevel podSecurity,
+                          boolean allowServiceAccounts) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
@@ -73,13 +80,16 @@ public record ProxyConfig(String host,
                 extraEnv(config),
                 number(config, "KBATCH_JOB_TTL_SECONDS_AFTER_FINISHED", 3600, 0, Integer.MAX_VALUE),
                 bool(config, "KBATCH_CREATE_USER_NAMESPACE", true),
-                number(config, "KBATCH_MAX_REQUEST_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE));
+                number(config, "KBATCH_MAX_REQUEST_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE),
+                podSecurity(config),
+                bool(config, "KBATCH_ALLOW_SERVICE_ACCOUNTS", false));
     }
 
     /** The same configuration with other hub settings (the demo mode brings its own hub). */
     public ProxyConfig withHub(String apiUrl, String apiToken) {
         return new ProxyConfig(host, port, apiUrl, apiToken, serviceName, accessScopes, prefix, profiles, jobTemplate,
-                jobExtraEnv, ttlSecondsAfterFinished, createUserNamespace, maxPayloadBytes);
+                jobExtraEnv, ttlSecondsAfterFinished, createUserNamespace, maxPayloadBytes, podSecurity,
+                allowServiceAccounts);
     }
 
     /** Fails unless a hub is configured: without one no token can be checked. */
@@ -122,6 +132,17 @@ public record ProxyConfig(String host,
             case "0", "false", "f", "no", "n", "off" -> false;
             default -> throw new ConfigException(name, "must be true or false, got '" + raw.get() + "'");
         };
+    }
+
+    private static PodSecurityLevel podSecurity(Config config) {
+        return string(config, "KBATCH_POD_SECURITY").map(raw -> {
+            PodSecurityLevel level = PodSecurityLevel.parse(raw);
+            if (level == null) {
+                throw new ConfigException("KBATCH_POD_SECURITY",
+                        "must be baseline, restricted or privileged, got '" + raw + "'");
+            }
+            return level;
+        }).orElse(PodSecurityLevel.BASELINE);
     }
 
     private static String normalisePrefix(String prefix) {

@@ -62,9 +62,10 @@ public final class KubernetesGateway {
         return client;
     }
 
-    /** Creates the namespace; one that exists already (409) is fine. */
-    public void ensureNamespace(String namespace) {
-        Namespace ns = new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build();
+    /** Creates the namespace with these labels; one that exists already (409) is fine and left as it is. */
+    public void ensureNamespace(String namespace, java.util.Map<String, String> labels) {
+        Namespace ns = new NamespaceBuilder().withNewMetadata().withName(namespace).withLabels(labels).endMetadata()
+                .build();
         try {
             client.namespaces().resource(ns).create();
         } catch (KubernetesClientException e) {

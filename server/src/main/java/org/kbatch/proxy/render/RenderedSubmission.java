@@ -21,6 +21,11 @@ import io.fabric8.kubernetes.api.model.Secret;
  */
 public record RenderedSubmission<W extends HasMetadata>(String namespace, W workload, Secret secret, ConfigMap code) {
 
+    /** The same submission with another workload (e.g. one the pod security policy completed). */
+    public RenderedSubmission<W> withWorkload(W other) {
+        return new RenderedSubmission<>(namespace, other, secret, code);
+    }
+
     /** The same submission with the created Secret's name in the workload's env references. */
     public RenderedSubmission<W> withSecretName(String secretName) {
         return new RenderedSubmission<>(namespace, JobRenderer.withSecretName(workload, secretName), secret, code);

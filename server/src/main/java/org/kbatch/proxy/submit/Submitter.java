@@ -3,6 +3,7 @@ package org.kbatch.proxy.submit;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.policy.PodSecurityPolicy;
 import org.kbatch.proxy.render.JobRenderer;
 import org.kbatch.proxy.render.RenderSettings;
 import org.kbatch.proxy.render.RenderedSubmission;
@@ -29,11 +31,14 @@ public final class Submitter {
 
     private final KubernetesGateway kube;
     private final RenderSettings settings;
+    private final PodSecurityPolicy policy;
     private final boolean createUserNamespace;
 
-    public Submitter(KubernetesGateway kube, RenderSettings settings, boolean createUserNamespace) {
+    public Submitter(KubernetesGateway kube, RenderSettings settings, PodSecurityPolicy policy,
+                     boolean createUserNamespace) {
         this.kube = kube;
         this.settings = settings;
+        this.policy = policy;
         this.createUserNamespace = createUserNamespace;
     }
 
@@ -50,9 +55,15 @@ public final class Submitter {
     }
 
     private <W extends HasMetadata> W submit(RenderedSubmission<W> rendered, java.util.function.UnaryOperator<W> create) {
+        // The pod security policy is checked on what would run, before any Kubernetes call.
+        rendered = rendered.withWorkload(policy.check(policy.withDefaults(rendered.workload())));
         String namespace = rendered.namespace();
         if (createUserNamespace) {
-            kube.ensureNamespace(namespace);
+            // The cluster's Pod Security Admission enforces the same level in the namespaces the proxy creates.
+            kube.ensureNamespace(namespace, Map.of(
+                    "pod-security.kubernetes.io/enforce", policy.level().label(),
+                    "pod-security.kubernetes.io/enforce-version", "latest",
+                    "app.kubernetes.io/managed-by", "kbatch-proxy"));
         }
         List<HasMetadata> created = new ArrayList<>();
         try {
