@@ -82,10 +82,19 @@ final class JobSteps {
                 .build();
     }
 
+    /**
+     * Appends the proxy's variables to the first container's env. A variable of the same name that the user set is
+     * dropped: what the proxy injects (the admin's extra env, the image, the caller's own token) cannot be overridden.
+     */
     private static JobTemplateSpec appendEnv(JobTemplateSpec job, List<EnvVar> vars) {
         if (vars.isEmpty()) {
             return job;
         }
-        return Models.withFirstContainer(job, (Container c) -> new ContainerBuilder(c).addAllToEnv(vars).build());
+        java.util.Set<String> names = new java.util.HashSet<>();
+        vars.forEach(v -> names.add(v.getName()));
+        return Models.withFirstContainer(job, (Container c) -> new ContainerBuilder(c)
+                .withEnv(c.getEnv() == null ? List.of() : c.getEnv().stream().filter(e -> !names.contains(e.getName())).toList())
+                .addAllToEnv(vars)
+                .build());
     }
 }

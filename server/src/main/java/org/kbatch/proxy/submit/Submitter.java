@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
+import org.kbatch.proxy.policy.SubmissionRules;
 import org.kbatch.proxy.render.JobRenderer;
 import org.kbatch.proxy.render.RenderSettings;
 import org.kbatch.proxy.render.RenderedSubmission;
@@ -43,12 +44,14 @@ public final class Submitter {
     }
 
     public Job submit(Caller caller, JobSubmission submission) {
+        SubmissionRules.check(requireJob(submission.job()), "Job", submission.code());
         RenderedSubmission<Job> rendered = JobRenderer.render(requireJob(submission.job()), submission.code(),
                 renderCaller(caller), settings);
         return submit(rendered, job -> kube.create(rendered.namespace(), job));
     }
 
     public CronJob submit(Caller caller, CronJobSubmission submission) {
+        SubmissionRules.check(requireJob(submission.job()), "CronJob", submission.code());
         RenderedSubmission<CronJob> rendered = JobRenderer.render(requireJob(submission.job()), submission.code(),
                 renderCaller(caller), settings);
         return submit(rendered, cronJob -> kube.create(rendered.namespace(), cronJob));

@@ -107,6 +107,19 @@ class JobStepsTest {
     }
 
     @Test
+    void theUserCannotOverrideTheTokenOrTheExtraEnv() {
+        JobTemplateSpec forged = Models.withFirstContainer(job(), c -> new io.fabric8.kubernetes.api.model.ContainerBuilder(c)
+                .addNewEnv().withName("JUPYTERHUB_API_TOKEN").withValue("someone-elses").endEnv()
+                .addNewEnv().withName("DASK_GATEWAY__ADDRESS").withValue("http://evil").endEnv().build());
+        JobTemplateSpec out = JobSteps.addApiTokenEnv(JobSteps.addExtraEnv(forged,
+                Map.of("DASK_GATEWAY__ADDRESS", "http://gateway")), "my-token");
+        List<EnvVar> env = container(out, 0).getEnv();
+        assertEquals(List.of("USER_VAR", "DASK_GATEWAY__ADDRESS", "JUPYTERHUB_API_TOKEN"), envNames(container(out, 0)));
+        assertEquals("http://gateway", env.get(1).getValue());
+        assertEquals("my-token", env.get(2).getValue());
+    }
+
+    @Test
     void ttlReplacesTheUsers() {
         JobTemplateSpec out = pure(job(), j -> JobSteps.setTtlSecondsAfterFinished(j, 3600));
         assertEquals(3600, out.getSpec().getTtlSecondsAfterFinished());
