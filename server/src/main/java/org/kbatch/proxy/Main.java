@@ -11,6 +11,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import org.kbatch.proxy.audit.AuditLog;
 import org.kbatch.proxy.auth.AuthFilter;
 import org.kbatch.proxy.auth.HubClient;
 import org.kbatch.proxy.auth.ScopePolicy;
@@ -92,6 +93,7 @@ public final class Main {
         ServiceEndpoints service = new ServiceEndpoints(config.profiles());
         String prefix = config.prefix();
         ErrorResponses.register(routing);
+        routing.addFilter(new AuditLog(prefix));
         routing.addFilter(new AuthFilter(parts.authenticator(), prefix));
         if (!prefix.isEmpty()) {
             routing.get("/", service::root);

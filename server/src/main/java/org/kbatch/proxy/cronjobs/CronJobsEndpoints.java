@@ -5,6 +5,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.CronjobsService;
+import org.kbatch.proxy.audit.AuditLog;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.Names;
@@ -42,7 +43,9 @@ public final class CronJobsEndpoints extends CronjobsService {
 
     @Override
     protected void handleSubmitCronJob(ServerRequest request, ServerResponse response, CronJobSubmission submission) {
-        Json.send(response, 200, codec.write(submitter.submit(Caller.of(request), submission)));
+        var created = submitter.submit(Caller.of(request), submission);
+        AuditLog.subject(request, created.getMetadata().getName());
+        Json.send(response, 200, codec.write(created));
     }
 
     @Override

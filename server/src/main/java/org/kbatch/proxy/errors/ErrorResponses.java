@@ -38,6 +38,21 @@ public final class ErrorResponses {
         });
     }
 
+    /** The status a failure is answered with (for the audit log, which sees the failure before it is answered). */
+    public static int statusOf(Throwable e) {
+        if (e instanceof HubUnavailableException) {
+            return 503;
+        }
+        if (e instanceof ValidationException) {
+            return 422;
+        }
+        if (e instanceof HttpException http) {
+            return http.status().code();
+        }
+        ApiException mapped = KnownFailures.map(e);
+        return mapped == null ? 500 : mapped.status();
+    }
+
     public static void register(HttpRouting.Builder routing) {
         routing.error(ApiException.class, (req, res, e) -> Json.detail(res, e.status(), e.detail()))
                 .error(HubUnavailableException.class, (req, res, e) -> Json.detail(res, 503, e.getMessage()))

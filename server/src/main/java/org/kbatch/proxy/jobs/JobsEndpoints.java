@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.JobsService;
 import org.kbatch.proxy.errors.ApiException;
+import org.kbatch.proxy.audit.AuditLog;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.Names;
@@ -49,7 +50,9 @@ public final class JobsEndpoints extends JobsService {
 
     @Override
     protected void handleSubmitJob(ServerRequest request, ServerResponse response, JobSubmission submission) {
-        Json.send(response, 200, codec.write(submitter.submit(Caller.of(request), submission)));
+        var created = submitter.submit(Caller.of(request), submission);
+        AuditLog.subject(request, created.getMetadata().getName());
+        Json.send(response, 200, codec.write(created));
     }
 
     @Override
