@@ -51,7 +51,8 @@ public final class Main {
             if (!demo) {
                 config.requireHub();
             }
-            parts = demo ? null : Components.create(config, KubernetesClients.fromEnvironment());
+            parts = demo ? null : Components.create(config,
+                    KubernetesClients.fromEnvironment(Duration.ofSeconds(config.kubernetesTimeoutSeconds())));
         } catch (ConfigException e) {
             System.err.println("kbatch-proxy: invalid configuration: " + e.getMessage());
             System.exit(2);
@@ -126,7 +127,8 @@ public final class Main {
             return new Components(authenticator, kube, WireCodec.create(),
                     new Submitter(kube, settings,
                             new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),
-                            config.createUserNamespace()));
+                            config.createUserNamespace(),
+                            Duration.ofSeconds(3 * config.kubernetesTimeoutSeconds())));
         }
     }
 

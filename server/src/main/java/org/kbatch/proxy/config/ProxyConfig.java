@@ -40,6 +40,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *                                 {@code privileged}
  * @param allowServiceAccounts     {@code KBATCH_ALLOW_SERVICE_ACCOUNTS}, default false: whether job pods may name a
  *                                 service account other than {@code default} or mount its token
+ * @param kubernetesTimeoutSeconds {@code KBATCH_KUBERNETES_TIMEOUT_SECONDS}, default 30: how long one Kubernetes call
+ *                                 may take before the user gets a 504
  */
 public record ProxyConfig(String host,
                           int port,
@@ -55,7 +57,8 @@ public record ProxyConfig(String host,
                           boolean createUserNamespace,
                           long maxPayloadBytes,
                           PodSecurityLevel podSecurity,
-                          boolean allowServiceAccounts) {
+                          boolean allowServiceAccounts,
+                          long kubernetesTimeoutSeconds) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
@@ -82,14 +85,15 @@ public record ProxyConfig(String host,
                 bool(config, "KBATCH_CREATE_USER_NAMESPACE", true),
                 number(config, "KBATCH_MAX_REQUEST_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE),
                 podSecurity(config),
-                bool(config, "KBATCH_ALLOW_SERVICE_ACCOUNTS", false));
+                bool(config, "KBATCH_ALLOW_SERVICE_ACCOUNTS", false),
+                number(config, "KBATCH_KUBERNETES_TIMEOUT_SECONDS", 30, 1, 3600));
     }
 
     /** The same configuration with other hub settings (the demo mode brings its own hub). */
     public ProxyConfig withHub(String apiUrl, String apiToken) {
         return new ProxyConfig(host, port, apiUrl, apiToken, serviceName, accessScopes, prefix, profiles, jobTemplate,
                 jobExtraEnv, ttlSecondsAfterFinished, createUserNamespace, maxPayloadBytes, podSecurity,
-                allowServiceAccounts);
+                allowServiceAccounts, kubernetesTimeoutSeconds);
     }
 
     /** Fails unless a hub is configured: without one no token can be checked. */

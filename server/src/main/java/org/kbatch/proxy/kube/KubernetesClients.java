@@ -1,5 +1,7 @@
 package org.kbatch.proxy.kube;
 
+import java.time.Duration;
+
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -7,27 +9,30 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 /** Builds the one fabric8 client the proxy shares between all requests. */
 public final class KubernetesClients {
 
-    /** How long one Kubernetes call may take before the user gets a 504. */
-    static final int REQUEST_TIMEOUT_MS = 30_000;
-
     private KubernetesClients() {
     }
 
     /** In a pod: the service account; elsewhere {@code KUBECONFIG} (or ~/.kube/config). */
-    public static KubernetesClient fromEnvironment() {
-        return build(Config.autoConfigure(null));
+    public static KubernetesClient fromEnvironment(Duration timeout) {
+        return build(Config.autoConfigure(null), timeout);
     }
 
     /** A client for an API server at a URL (the embedded demo cluster, tests). */
     public static KubernetesClient forUrl(String masterUrl) {
+        return forUrl(masterUrl, Duration.ofSeconds(30));
+    }
+
+    /** A client for an API server at a URL whose calls may take at most {@code timeout}. */
+    public static KubernetesClient forUrl(String masterUrl, Duration timeout) {
         Config config = Config.empty();
         config.setMasterUrl(masterUrl);
         config.setTrustCerts(true);
-        return build(config);
+        return build(config, timeout);
     }
 
-    private static KubernetesClient build(Config config) {
-        config.setRequestTimeout(REQUEST_TIMEOUT_MS);
+    private static KubernetesClient build(Config config, Duration timeout) {
+        // How long a call may take before its answer starts (the user then gets a 504); log streams are not bounded.
+        config.setRequestTimeout(Math.toIntExact(timeout.toMillis()));
         config.setConnectionTimeout(5_000);
         // A failed call is reported to the user, not retried behind their back: fabric8 would retry a 5xx ten
         // times (about 19 s), and a retried POST is not safe.

@@ -128,6 +128,16 @@ public final class KubernetesGateway {
         }
     }
 
+    /** Deletes the Secrets, ConfigMaps, Jobs and CronJobs in the namespace that carry this label value. */
+    public void deleteLabelled(String namespace, String label, String value) {
+        client.batch().v1().jobs().inNamespace(namespace).withLabel(label, value)
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        client.batch().v1().cronjobs().inNamespace(namespace).withLabel(label, value)
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        client.secrets().inNamespace(namespace).withLabel(label, value).delete();
+        client.configMaps().inNamespace(namespace).withLabel(label, value).delete();
+    }
+
     public JobList listJobs(String namespace) {
         List<Job> items = new ArrayList<>();
         ListMeta meta = paged(options -> client.batch().v1().jobs().inNamespace(namespace).list(options), items);

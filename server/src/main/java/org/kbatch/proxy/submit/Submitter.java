@@ -2,10 +2,16 @@ package org.kbatch.proxy.submit;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -31,16 +37,25 @@ public final class Submitter {
     private static final System.Logger LOG = System.getLogger(Submitter.class.getName());
 
     private final KubernetesGateway kube;
+    /** Label carrying the id of the submission that created an object. */
+    public static final String SUBMISSION_LABEL = "kbatch.jupyter.org/submission";
+
     private final RenderSettings settings;
     private final PodSecurityPolicy policy;
     private final boolean createUserNamespace;
+    private final Duration lateSweepDelay;
 
+    /**
+     * @param lateSweepDelay when to look once more for objects of a failed submission (longer than a Kubernetes call
+     *                       may take)
+     */
     public Submitter(KubernetesGateway kube, RenderSettings settings, PodSecurityPolicy policy,
-                     boolean createUserNamespace) {
+                     boolean createUserNamespace, Duration lateSweepDelay) {
         this.kube = kube;
         this.settings = settings;
         this.policy = policy;
         this.createUserNamespace = createUserNamespace;
+        this.lateSweepDelay = lateSweepDelay;
     }
 
     public Job submit(Caller caller, JobSubmission submission) {
@@ -68,22 +83,27 @@ public final class Submitter {
                     "pod-security.kubernetes.io/enforce-version", "latest",
                     "app.kubernetes.io/managed-by", "kbatch-proxy"));
         }
+        // Every object of this submission carries its id, so a rollback also finds one whose creation timed out
+        // on our side but went through on the API server's.
+        String id = UUID.randomUUID().toString();
         List<HasMetadata> created = new ArrayList<>();
         try {
             List<HasMetadata> owned = new ArrayList<>();
             if (rendered.secret() != null) {
-                Secret secret = kube.create(namespace, rendered.secret());
+                Secret secret = kube.create(namespace, new SecretBuilder(rendered.secret())
+                        .editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build());
                 created.add(secret);
                 owned.add(secret);
                 rendered = rendered.withSecretName(secret.getMetadata().getName());
             }
             if (rendered.code() != null) {
-                ConfigMap code = kube.create(namespace, rendered.code());
+                ConfigMap code = kube.create(namespace, new ConfigMapBuilder(rendered.code())
+                        .editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build());
                 created.add(code);
                 owned.add(code);
                 rendered = rendered.withCodeConfigMapName(code.getMetadata().getName());
             }
-            W made = create.apply(rendered.workload());
+            W made = create.apply(tagged(rendered.workload(), id));
             created.add(made);
             OwnerReference owner = JobRenderer.ownerReference(made);
             for (HasMetadata o : owned) {
@@ -92,8 +112,39 @@ public final class Submitter {
             return made;
         } catch (RuntimeException e) {
             rollBack(created);
+            sweep(namespace, id);
+            // A create still in flight when we gave up may land later: sweep once more after it must have.
+            Thread.ofVirtual().name("kbatch-rollback-sweep").start(() -> {
+                try {
+                    Thread.sleep(lateSweepDelay);
+                    sweep(namespace, id);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             throw e;
         }
+    }
+
+    /** Deletes whatever carries this submission's id. */
+    private void sweep(String namespace, String id) {
+        try {
+            kube.deleteLabelled(namespace, SUBMISSION_LABEL, id);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Rollback could not sweep submission " + id + " in " + namespace + ": "
+                    + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <W extends HasMetadata> W tagged(W workload, String id) {
+        if (workload instanceof Job job) {
+            return (W) new JobBuilder(job).editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build();
+        }
+        if (workload instanceof CronJob cronJob) {
+            return (W) new CronJobBuilder(cronJob).editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build();
+        }
+        return workload;
     }
 
     /** Deletes what was created, newest first; a failure here is logged and the next object still tried. */

@@ -34,6 +34,8 @@ public final class FaultInjector implements AutoCloseable {
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private volatile BiPredicate<String, String> failWhen = (method, path) -> false;
     private volatile int failStatus = 500;
+    private volatile BiPredicate<String, String> slowWhen = (method, path) -> false;
+    private volatile long slowMillis;
 
     private FaultInjector(String target) throws IOException {
         this.target = target.replaceAll("/$", "");
@@ -62,8 +64,15 @@ public final class FaultInjector implements AutoCloseable {
         this.failWhen = when;
     }
 
+    /** From now on, requests matching {@code (method, path)} are held this long before they are forwarded. */
+    public void slow(java.time.Duration delay, BiPredicate<String, String> when) {
+        this.slowMillis = delay.toMillis();
+        this.slowWhen = when;
+    }
+
     public void heal() {
         this.failWhen = (method, path) -> false;
+        this.slowWhen = (method, path) -> false;
     }
 
     public List<String> calls() {
@@ -84,6 +93,9 @@ public final class FaultInjector implements AutoCloseable {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getPath();
             calls.add(method + " " + path);
+            if (slowWhen.test(method, path)) {
+                Thread.sleep(slowMillis);
+            }
             if (failWhen.test(method, path)) {
                 String body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"injected failure "
                         + failStatus + " on " + method + " " + path + "\",\"reason\":\"InternalError\",\"code\":" + failStatus + "}";

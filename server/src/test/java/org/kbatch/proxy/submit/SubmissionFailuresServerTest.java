@@ -1,0 +1,168 @@
+package org.kbatch.proxy.submit;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.kbatch.client.ApiClient;
+import org.kbatch.client.ApiException;
+import org.kbatch.client.api.JobsApi;
+import org.kbatch.client.model.Job;
+import org.kbatch.client.model.JobSubmission;
+import org.kbatch.proxy.Main;
+import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.FaultInjector;
+import org.kbatch.proxy.testing.MockCluster;
+import org.kbatch.proxy.testing.StubHub;
+import org.kbatch.proxy.testing.TestServers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Fault injection between the proxy and the Kubernetes API (fabric8's CRUD mock behind a real HTTP hop): every call of
+ * a submission fails in turn with 500, 409, or by not answering in time; the user gets the relayed error and the API
+ * server holds no orphaned Secret, ConfigMap or Job. Kubernetes calls time out after 1 s here.
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+@ServerTest
+class SubmissionFailuresServerTest {
+
+    static KubernetesMockServer server;
+    static KubernetesClient client;
+    private static FaultInjector kube;
+
+    private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
+    private static final Map<String, String> ALICE = TestServers.token("alice-token");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ApiClient api;
+    private final JobsApi jobs;
+
+    SubmissionFailuresServerTest(URI uri) {
+        this.api = TestServers.client(uri, "");
+        this.jobs = new JobsApi(api);
+    }
+
+    @SetUpServer
+    static void setUp(WebServerConfig.Builder builder) {
+        kube = FaultInjector.inFrontOf(client.getMasterUrl().toString());
+        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl(),
+                "KBATCH_KUBERNETES_TIMEOUT_SECONDS", "1"));
+        Main.setUp(builder, config,
+                Main.Components.create(config, KubernetesClients.forUrl(kube.url(), Duration.ofSeconds(1))));
+    }
+
+    @AfterEach
+    void healAndClean() {
+        kube.heal();
+        client.batch().v1().jobs().inAnyNamespace().delete();
+        client.secrets().inAnyNamespace().delete();
+        client.configMaps().inAnyNamespace().delete();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        HUB.stop();
+        kube.close();
+    }
+
+    private JobSubmission submission() throws Exception {
+        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/05-job-submit-with-code.json").toFile())
+                .path("request").path("body");
+        return api.getObjectMapper().readValue(body.toString(), JobSubmission.class);
+    }
+
+    @ParameterizedTest(name = "{0} {1} answering {2}")
+    @CsvSource({
+        "POST, /namespaces, 500", "POST, /secrets, 500", "POST, /configmaps, 500", "POST, /jobs, 500",
+        "PATCH, /secrets/, 500", "PATCH, /configmaps/, 500",
+        "POST, /secrets, 409", "POST, /configmaps, 409", "POST, /jobs, 409", "PATCH, /configmaps/, 409",
+        "POST, /secrets, 403", "POST, /jobs, 422",
+    })
+    void aFailingStepIsRelayedAndLeavesNothingBehind(String method, String path, int status) throws Exception {
+        kube.fail(status, (m, p) -> m.equals(method) && p.endsWith(path) || m.equals(method) && path.endsWith("/")
+                && p.contains(path));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.submitJob(submission(), ALICE));
+        assertThat(e.getCode(), is(status));
+        assertThat(e.getResponseBody(), containsString("injected failure " + status + " on " + method));
+        kube.heal();
+        assertThat(MockCluster.secrets(client), empty());
+        assertThat(MockCluster.configMaps(client), empty());
+        assertThat(client.batch().v1().jobs().inAnyNamespace().list().getItems(), empty());
+    }
+
+    @ParameterizedTest(name = "{0} {1} too slow")
+    @CsvSource({"POST, /secrets", "POST, /configmaps", "POST, /jobs", "PATCH, /secrets/"})
+    void aStepThatDoesNotAnswerInTimeIs504AndLeavesNothingBehind(String method, String path) throws Exception {
+        kube.slow(Duration.ofMillis(2000), (m, p) -> m.equals(method) && (p.endsWith(path) || path.endsWith("/")
+                && p.contains(path)));
+        long start = System.nanoTime();
+        ApiException e = assertThrows(ApiException.class, () -> jobs.submitJob(submission(), ALICE));
+        assertThat(e.getCode(), is(504));
+        assertThat(e.getResponseBody(), containsString("did not answer in time"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis(), lessThan(1900L));
+        kube.heal();
+        // The held request reaches the API server after the user got the 504 and the rollback ran; the late sweep
+        // (3 timeouts after the failure) removes what it created.
+        int left = -1;
+        for (int i = 0; i < 60 && left != 0; i++) {
+            Thread.sleep(100);
+            left = leftovers();
+        }
+        assertThat(left, is(0));
+    }
+
+    private static int leftovers() {
+        return MockCluster.configMaps(client).size() + MockCluster.secrets(client).size()
+                + client.batch().v1().jobs().inAnyNamespace().list().getItems().size();
+    }
+
+    @Test
+    void aSlowListIs504WithinTheTimeout() {
+        kube.slow(Duration.ofSeconds(3), (m, p) -> m.equals("GET") && p.endsWith("/jobs"));
+        long start = System.nanoTime();
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(ALICE));
+        assertThat(e.getCode(), is(504));
+        assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis(), lessThan(2900L));
+    }
+
+    @Test
+    void concurrentFirstSubmissionsOfANewUserBothSucceed() throws Exception {
+        List<Callable<Job>> both = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            both.add(() -> jobs.submitJob(submission(), ALICE));
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            for (Future<Job> f : pool.invokeAll(both)) {
+                assertThat(f.get().getMetadata().getNamespace(), is("kbatch-alice"));
+            }
+        }
+        assertThat(client.batch().v1().jobs().inNamespace("kbatch-alice").list().getItems().size(), is(4));
+    }
+}
