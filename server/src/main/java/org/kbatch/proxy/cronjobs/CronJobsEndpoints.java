@@ -68,7 +68,7 @@ public final class CronJobsEndpoints extends CronjobsService {
             @Override
             protected CronJobSubmission submission(ServerRequest request,
                                                           org.kbatch.proxy.api.ValidatorUtils.Validator v) {
-                return codec.readCronJobSubmission(request.content().as(byte[].class));
+                return codec.readCronJobSubmission(request.content().hasEntity() ? request.content().as(byte[].class) : new byte[0]);
             }
         };
     }

@@ -89,7 +89,7 @@ public final class JobsEndpoints extends JobsService {
         return new SubmitJobOp() {
             @Override
             protected JobSubmission submission(ServerRequest request, org.kbatch.proxy.api.ValidatorUtils.Validator v) {
-                return codec.readJobSubmission(request.content().as(byte[].class));
+                return codec.readJobSubmission(request.content().hasEntity() ? request.content().as(byte[].class) : new byte[0]);
             }
         };
     }

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Writes corpus.json: requests that a correct kbatch-proxy must answer with a 4xx and a {"detail"}.
+
+Run it again after changing the cases; the test (BadInputCorpusServerTest) reads only corpus.json.
+Each case: name, method, path (under the server root), token ("alice" = a valid token, null = none, or a header
+value under "authorization"), body (a JSON value, or "raw" for bytes as a string), status (exact, or null for any 4xx).
+"<PAD:n>" in a body stands for n letters 'a' (keeps this file small).
+"""
+import copy
+import json
+
+JOB = {
+    "api_version": "batch/v1", "kind": "Job",
+    "metadata": {"generate_name": "bad-", "labels": {}, "annotations": {}},
+    "spec": {"backoff_limit": 0, "ttl_seconds_after_finished": 300,
+             "template": {"metadata": {"name": "bad-pod"},
+                          "spec": {"restart_policy": "Never",
+                                   "containers": [{"name": "job", "image": "busybox:1.36",
+                                                   "command": ["sh", "-c", "echo hi"], "working_dir": "/code",
+                                                   "env": [{"name": "A", "value": "1", "value_from": None}],
+                                                   "resources": {"limits": {}, "requests": {}}}]}}}}
+CRON = {"api_version": "batch/v1", "kind": "CronJob", "metadata": {"generate_name": "badcron-"},
+        "spec": {"schedule": "*/5 * * * *", "job_template": {"metadata": {}, "spec": copy.deepcopy(JOB["spec"])}}}
+CODE = {"api_version": "v1", "kind": "ConfigMap", "metadata": {"generate_name": "bad"},
+        "binary_data": {"code": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}}
+
+cases = []
+
+
+def case(name, method, path, body=None, raw=None, token="alice", authorization=None, status=None):
+    c = {"name": name, "method": method, "path": path, "token": token, "status": status}
+    if authorization is not None:
+        c["authorization"] = authorization
+    if raw is not None:
+        c["raw"] = raw
+    elif body is not None:
+        c["body"] = body
+    cases.append(c)
+
+
+def at(obj, path, value):
+    """A copy of obj with the value at path ('a.b.0.c') replaced; value DELETE removes the key."""
+    obj = copy.deepcopy(obj)
+    keys = path.split(".")
+    cur = obj
+    for k in keys[:-1]:
+        cur = cur[int(k)] if isinstance(cur, list) else cur.setdefault(k, {})
+    last = keys[-1]
+    if isinstance(cur, list):
+        cur[int(last)] = value
+    elif value == "DELETE":
+        del cur[last]
+    else:
+        cur[last] = value
+    return obj
+
+
+def job(path, value):
+    return {"job": at(JOB, path, value)}
+
+
+POD = "spec.template.spec"
+C0 = POD + ".containers.0"
+
+# 1. Malformed JSON and non-object bodies (400, or 422 for valid JSON of the wrong shape)
+for name, raw, status in [
+    ("truncated object", '{"job": {', 400), ("truncated string", '{"job": "abc', 400),
+    ("trailing garbage", '{"job": {}} xyz', 400), ("trailing comma", '{"job": {},}', 400),
+    ("single quotes", "{'job': {}}", 400), ("unquoted key", "{job: {}}", 400),
+    ("NaN", '{"job": {"spec": {"backoff_limit": NaN}}}', 400), ("comment", '{"job": {} /* c */}', 400),
+    ("bare word", "job", 400), ("only a brace", "{", 400), ("only a bracket", "]", 400),
+    ("control char in string", '{"job": {"metadata": {"name": "a\u0001b"}}}', 400),
+    ("invalid escape", '{"job": {"metadata": {"name": "\\x41"}}}', 400),
+    ("empty body", "", 422), ("whitespace body", "   \n ", 422), ("null body", "null", 422),
+    ("array body", "[]", 422), ("number body", "42", 422), ("string body", '"job"', 422), ("true body", "true", 422),
+    ("deep arrays", "[" * 5000 + "]" * 5000, None), ("deep objects", '{"a":' * 3000 + "1" + "}" * 3000, None),
+    ("huge number", '{"job": {"spec": {"backoff_limit": ' + "9" * 400 + "}}}", 422),
+    ("invalid utf-8 surrogate", '{"job": {"metadata": {"name": "\\ud800"}}}', None),
+]:
+    case("malformed: " + name, "POST", "/jobs/", raw=raw, status=status)
+    if len(cases) % 3 == 0:
+        case("malformed (cronjobs): " + name, "POST", "/cronjobs/", raw=raw, status=status)
+
+# 2. Envelope
+case("envelope: missing job", "POST", "/jobs/", body={}, status=422)
+case("envelope: job null", "POST", "/jobs/", body={"job": None}, status=422)
+case("envelope: unknown top-level key", "POST", "/jobs/", body={"job": JOB, "profile": "gpu"}, status=422)
+case("envelope: code not an object", "POST", "/jobs/", body={"job": JOB, "code": "zip"}, status=422)
+case("envelope: code list", "POST", "/jobs/", body={"job": JOB, "code": []}, status=422)
+
+# 3. Wrong types at every level
+for path, value in [
+    ("metadata", "x"), ("metadata", []), ("metadata.labels", ["a"]), ("metadata.labels", "a=b"),
+    ("metadata.annotations", 5), ("metadata.annotations", {"a": {"b": "c"}}), ("metadata.generate_name", {"x": 1}),
+    ("metadata.generate_name", ["x"]), ("spec", "x"), ("spec", []), ("spec.backoff_limit", "many"),
+    ("spec.backoff_limit", {"n": 1}), ("spec.backoff_limit", 1.5), ("spec.ttl_seconds_after_finished", [300]),
+    ("spec.parallelism", "two"), ("spec.suspend", {"x": True}), ("spec.template", "pod"), ("spec.template", []),
+    (POD, "spec"), (POD + ".containers", {"name": "job"}), (POD + ".containers", "job"),
+    (POD + ".containers.0", "job"), (POD + ".containers.0", []), (POD + ".restart_policy", ["Never"]),
+    (POD + ".node_selector", "pool=batch"), (POD + ".node_selector", ["pool"]), (POD + ".tolerations", {"key": "x"}),
+    (POD + ".volumes", {"name": "v"}), (POD + ".affinity", "gpu"), (POD + ".active_deadline_seconds", "soon"),
+    (C0 + ".command", {"sh": "-c"}), (C0 + ".args", {"a": 1}), (C0 + ".env", {"A": "1"}), (C0 + ".env", "A=1"),
+    (C0 + ".env.0", "A=1"), (C0 + ".env.0.value", {"v": 1}), (C0 + ".env.0.value_from", "secret"),
+    (C0 + ".resources", "big"), (C0 + ".resources.limits", ["cpu"]), (C0 + ".resources.limits", {"cpu": {"n": 1}}),
+    (C0 + ".resources.requests", {"memory": ["1Gi"]}), (C0 + ".image", {"name": "busybox"}),
+    (C0 + ".working_dir", ["/code"]), (C0 + ".volume_mounts", {"name": "v"}), (C0 + ".ports", {"container_port": 80}),
+    (C0 + ".security_context", "root"), (C0 + ".security_context.privileged", "yes please"),
+]:
+    case("wrong type: job.%s = %s" % (path, json.dumps(value)[:30]), "POST", "/jobs/", body=job(path, value),
+         status=422)
+for path, value in [("code.binary_data", ["zip"]), ("code.binary_data", "zip"), ("code.binary_data.code", {"z": 1}),
+                    ("code.data", [1]), ("code.metadata", "m"), ("code.immutable", "no")]:
+    body = {"job": JOB, "code": at(CODE, path.split(".", 1)[1], value)}
+    case("wrong type: %s = %s" % (path, json.dumps(value)[:30]), "POST", "/jobs/", body=body, status=422)
+for path, value in [("spec.schedule", ["*"]), ("spec.job_template", "job"), ("spec.job_template.spec.template", 3),
+                    ("spec.concurrency_policy", {"a": 1}), ("spec.starting_deadline_seconds", "later")]:
+    case("wrong type (cronjob): %s" % path, "POST", "/cronjobs/", body={"job": at(CRON, path, value)}, status=422)
+
+# 4. Unknown keys (typos must not vanish)
+for path in ["metadata.generatename", "spec.backofflimit", "spec.template.spec.containerz", C0 + ".imagee",
+             C0 + ".enviroment", C0 + ".env.0.valeu", C0 + ".resources.limit", POD + ".restartPolicyy",
+             "spec.template.metadata.lables", "spec.ttl", "kindd", "metadata.additionalProperties", "status.phase"]:
+    parts = path.rsplit(".", 1)
+    body = job(path, "x") if len(parts) == 2 and parts[0] != "status" else None
+    if body is None:
+        body = {"job": dict(JOB, **({"kindd": "Job"} if path == "kindd" else {"status": {"phase": "x"}}))}
+    case("unknown key: job." + path, "POST", "/jobs/", body=body, status=422)
+case("unknown key: code.binarydata", "POST", "/jobs/", body={"job": JOB, "code": dict(CODE, binarydata={})},
+     status=422)
+case("unknown key (cronjob): spec.schedulee", "POST", "/cronjobs/",
+     body={"job": at(CRON, "spec.schedulee", "* * * * *") if False else dict(CRON, spec=dict(CRON["spec"], schedulee="x"))},
+     status=422)
+
+# 5. Pod security policy (baseline) and submission rules
+for name, path, value in [
+    ("privileged", C0 + ".security_context", {"privileged": True}),
+    ("host path /", POD + ".volumes", [{"name": "root", "host_path": {"path": "/"}}]),
+    ("host network", POD + ".host_network", True), ("host pid", POD + ".host_pid", True),
+    ("host ipc", POD + ".host_ipc", True),
+    ("host port", C0 + ".ports", [{"container_port": 80, "host_port": 80}]),
+    ("SYS_ADMIN", C0 + ".security_context", {"capabilities": {"add": ["SYS_ADMIN"]}}),
+    ("NET_ADMIN", C0 + ".security_context", {"capabilities": {"add": ["NET_ADMIN"]}}),
+    ("ALL caps", C0 + ".security_context", {"capabilities": {"add": ["ALL"]}}),
+    ("unmasked proc", C0 + ".security_context", {"proc_mount": "Unmasked"}),
+    ("unsafe sysctl", POD + ".security_context", {"sysctls": [{"name": "kernel.msgmax", "value": "1"}]}),
+    ("seccomp unconfined", C0 + ".security_context", {"seccomp_profile": {"type": "Unconfined"}}),
+    ("pod seccomp unconfined", POD + ".security_context", {"seccomp_profile": {"type": "Unconfined"}}),
+    ("selinux user", POD + ".security_context", {"se_linux_options": {"user": "system_u"}}),
+    ("selinux type", C0 + ".security_context", {"se_linux_options": {"type": "spc_t"}}),
+    ("windows host process", POD + ".security_context", {"windows_options": {"host_process": True}}),
+    ("service account", POD + ".service_account_name", "cluster-admin"),
+    ("deprecated service account", POD + ".service_account", "cluster-admin"),
+    ("token automount", POD + ".automount_service_account_token", True),
+    ("privileged init container", POD + ".init_containers",
+     [{"name": "init", "image": "busybox", "security_context": {"privileged": True}}]),
+    ("owner references", "metadata.owner_references",
+     [{"api_version": "v1", "kind": "Namespace", "name": "kbatch-bob", "uid": "1"}]),
+    ("kind mismatch", "kind", "CronJob"),
+    ("no containers", POD + ".containers", []),
+    ("reserved volume name", POD + ".volumes", [{"name": "code-volume", "empty_dir": {}}]),
+]:
+    body = job(path, value)
+    if name == "reserved volume name":
+        body["code"] = CODE  # the name is reserved for the code the proxy unzips
+    case("policy: " + name, "POST", "/jobs/", body=body, status=422)
+case("policy (cronjob): privileged", "POST", "/cronjobs/",
+     body={"job": at(CRON, "spec.job_template.spec.template.spec.containers.0.security_context", {"privileged": True})},
+     status=422)
+case("policy (cronjob): host path", "POST", "/cronjobs/",
+     body={"job": at(CRON, "spec.job_template.spec.template.spec.volumes", [{"name": "r", "host_path": {"path": "/"}}])},
+     status=422)
+case("policy: code kind", "POST", "/jobs/", body={"job": JOB, "code": dict(CODE, kind="Secret")}, status=422)
+
+# 6. Hostile and invalid names in paths and queries (never a call to another namespace)
+# (A bare "/jobs/.." is normalised to "/" by the server, as URI paths are; "..." and encoded forms stay names.)
+for name in ["...", "UPPER", "under_score", "a b", "a%20b", "%2e%2e", "..%2Fkbatch-bob%2Fjob", "%2Fetc%2Fpasswd",
+             "job%00", "j%C3%BCrgen", "-leading", "trailing-", "a..b", ".dot", "x" * 254, "job*", "job%2Cother",
+             "job%3Dx", "%E2%80%AE", "job%0Aname", "%27%3B--"]:
+    case("name: GET jobs/" + name[:40], "GET", "/jobs/" + name, status=None)
+    case("name: DELETE jobs/" + name[:40], "DELETE", "/jobs/" + name, status=None)
+for name in ["UPPER", "..%2Fx", "a_b", "x" * 254, "job%2Cjob-name%21%3Dx"]:
+    case("name: GET cronjobs/" + name[:40], "GET", "/cronjobs/" + name, status=None)
+    case("name: GET jobs/logs/%s/" % name[:40], "GET", "/jobs/logs/%s/" % name, status=None)
+    case("name: GET pods/logs/%s/" % name[:40], "GET", "/pods/logs/%s/" % name, status=None)
+for selector in ["a%2Cb%3Dc", "job-name%21%3Dx", "x%20in%20(a)", "UPPER", "%21a", "a%3Db", "x" * 300]:
+    case("selector: pods/?job_name=" + selector[:40], "GET", "/pods/?job_name=" + selector, status=422)
+for flag in ["maybe", "2", "truee", "%00", "yes%20please", "-1"]:
+    case("flag: stream=" + flag, "GET", "/pods/logs/some-pod/?stream=" + flag, status=422)
+    case("flag (jobs): stream=" + flag, "GET", "/jobs/logs/some-job/?stream=" + flag, status=None)
+
+# 7. Header abuse
+for name, header in [("no scheme", "alice-token"), ("basic", "Basic YWxpY2U6cHc="), ("empty", ""),
+                     ("scheme only", "token"), ("bearer empty", "Bearer "), ("two tokens", "token a b"),
+                     ("unknown token", "token not-a-valid-token"), ("long token", "token " + "x" * 8000),
+                     ("digest", "Digest username=alice"), ("token with tab", "token\talice-token\tx"),
+                     ("lowercase unknown scheme", "jwt alice-token"), ("non-ascii token", "token alice-t\u00f6ken")]:
+    case("header: " + name, "GET", "/jobs/", token=None, authorization=header, status=401)
+    if name in ("no scheme", "unknown token", "empty"):
+        case("header (POST): " + name, "POST", "/jobs/", body={"job": JOB}, token=None, authorization=header,
+             status=401)
+case("header: missing on submit", "POST", "/jobs/", body={"job": JOB}, token=None, status=401)
+case("header: missing on delete", "DELETE", "/jobs/x", token=None, status=401)
+case("header: missing on logs", "GET", "/pods/logs/x/", token=None, status=401)
+
+# 8. Size
+case("size: 2 MiB annotation", "POST", "/jobs/", body=job("metadata.annotations", {"big": "<PAD:2097152>"}),
+     status=413)
+case("size: 2 MiB code", "POST", "/jobs/",
+     body={"job": JOB, "code": at(CODE, "binary_data.code", "<PAD:2097152>")}, status=413)
+
+# 9. Methods and routes
+case("route: PUT jobs", "PUT", "/jobs/", body={"job": JOB}, status=None)
+case("route: PATCH job", "PATCH", "/jobs/x", body={}, status=None)
+case("route: POST pods", "POST", "/pods/", body={}, status=None)
+case("route: unknown", "GET", "/secrets/", status=404)
+case("route: traversal", "GET", "/jobs/../../api/v1/secrets", status=None)
+
+with open("corpus.json", "w") as f:
+    json.dump(cases, f, indent=1, ensure_ascii=False)
+print(len(cases), "cases")
