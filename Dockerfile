@@ -1,0 +1,34 @@
+# kbatch-proxy (Java) image. Build at the repository root:
+#
+#   docker build -t kbatch-proxy .
+#
+# Run: docker run -p 8080:8080 -e JUPYTERHUB_API_URL=http://hub:8081/hub/api kbatch-proxy
+# (in Kubernetes use the Helm chart in helm/kbatch-proxy; its probes check /observe/health).
+
+# --- build: the server jar and its dependencies (server/target/kbatch-proxy.jar + server/target/libs/) ---
+FROM eclipse-temurin:21-jdk AS build
+WORKDIR /src
+
+# The build definition first: the dependency layer below is rebuilt only when a pom or the wrapper changes.
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+COPY generated-client/pom.xml generated-client/
+COPY server/pom.xml server/
+RUN ./mvnw -B -q dependency:go-offline
+
+# Then the sources: the contract (both generated modules read it) and the server.
+COPY openapi.yaml ./
+COPY server/ server/
+RUN ./mvnw -B -DskipTests package
+
+# --- runtime: a JRE, the jar and its libs, a non-root user ---
+FROM eclipse-temurin:21-jre
+RUN groupadd --system --gid 10001 kbatch \
+    && useradd --system --uid 10001 --gid kbatch --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin kbatch
+WORKDIR /app
+# The jar's manifest names its dependencies as libs/*.jar (Class-Path), next to it.
+COPY --from=build /src/server/target/libs/ /app/libs/
+COPY --from=build /src/server/target/kbatch-proxy.jar /app/kbatch-proxy.jar
+USER 10001:10001
+EXPOSE 8080
+ENTRYPOINT ["java", "-jar", "/app/kbatch-proxy.jar"]

@@ -1,0 +1,113 @@
+{{/*
+Expand the name of the chart.
+*/}}
+{{- define "kbatch-proxy.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Create a default fully qualified app name.
+We truncate at 63 chars because some Kubernetes name fields are limited to this (by the DNS naming spec).
+If release name contains chart name it will be used as a full name.
+*/}}
+{{- define "kbatch-proxy.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Create chart name and version as used by the chart label.
+*/}}
+{{- define "kbatch-proxy.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels
+*/}}
+{{- define "kbatch-proxy.labels" -}}
+helm.sh/chart: {{ include "kbatch-proxy.chart" . }}
+{{ include "kbatch-proxy.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels
+*/}}
+{{- define "kbatch-proxy.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "kbatch-proxy.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Create the name of the service account to use
+*/}}
+{{- define "kbatch-proxy.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "kbatch-proxy.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Secret holding the hub token, and its key: app.existingSecret when named, else the chart's own.
+*/}}
+{{- define "kbatch-proxy.tokenSecretName" -}}
+{{- .Values.app.existingSecret.name | default (include "kbatch-proxy.fullname" .) }}
+{{- end }}
+
+{{- define "kbatch-proxy.tokenSecretKey" -}}
+{{- if .Values.app.existingSecret.name }}
+{{- required "app.existingSecret.key is required with app.existingSecret.name" .Values.app.existingSecret.key }}
+{{- else -}}
+jupyterhub-api-token
+{{- end }}
+{{- end }}
+
+{{/*
+Where the job settings of the chart's ConfigMap are mounted.
+*/}}
+{{- define "kbatch-proxy.configDir" -}}
+/etc/kbatch-proxy
+{{- end }}
+
+{{/*
+The ConfigMap's data: the job template and the profiles, as YAML files (only those that are set).
+*/}}
+{{- define "kbatch-proxy.configData" -}}
+{{- with .Values.app.job_template }}
+job-template.yaml: |
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.app.profiles }}
+profiles.yaml: |
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+The content of an extraFiles entry: stringData as is, data as YAML (JSON for *.json); binaryData is handled apart.
+*/}}
+{{- define "kbatch-proxy.extraFileContent" -}}
+{{- if hasKey .file "stringData" }}
+{{- .file.stringData }}
+{{- else if hasKey .file "data" }}
+{{- if hasSuffix ".json" .file.mountPath }}
+{{- toPrettyJson .file.data }}
+{{- else }}
+{{- toYaml .file.data }}
+{{- end }}
+{{- end }}
+{{- end }}
