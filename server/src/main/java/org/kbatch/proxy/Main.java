@@ -51,7 +51,7 @@ public final class Main {
             if (!demo) {
                 config.requireHub();
             }
-            parts = demo ? null : Components.create(config,
+            parts = demo ? DemoMode.start(config) : Components.create(config,
                     KubernetesClients.fromEnvironment(Duration.ofSeconds(config.kubernetesTimeoutSeconds())));
         } catch (ConfigException e) {
             System.err.println("kbatch-proxy: invalid configuration: " + e.getMessage());
@@ -63,6 +63,7 @@ public final class Main {
                 + config.prefix() + "/";
         System.out.println("kbatch-proxy listening on " + url);
         if (demo) {
+            DemoMode.printWelcome(url);
 
         }
     }

@@ -150,7 +150,7 @@ public final class DemoCluster implements AutoCloseable {
     }
 
     /** Followed pod logs being streamed right now (for tests). */
-    int activeLogFollowers() {
+    public int activeLogFollowers() {
         return logs.followers();
     }
 

@@ -1,0 +1,48 @@
+package org.kbatch.proxy;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.kbatch.proxy.auth.HubUser;
+import org.kbatch.proxy.auth.ScopePolicy;
+import org.kbatch.proxy.auth.TokenAuthenticator;
+import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.demo.DemoCluster;
+import org.kbatch.proxy.kube.KubernetesClients;
+
+/**
+ * {@code --demo}: the same server and code path, against an embedded Kubernetes API (fabric8's mock server in CRUD
+ * mode with a simulated job controller) and a fixed demo user instead of a hub. Only ever enabled by the flag.
+ */
+final class DemoMode {
+
+    static final String USER = "demo";
+    static final String TOKEN = "demo-token";
+
+    private DemoMode() {
+    }
+
+    static Main.Components start(ProxyConfig config) {
+        DemoCluster cluster = DemoCluster.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+        HubUser demoUser = new HubUser(USER, List.of(), Set.copyOf(config.accessScopes()));
+        TokenAuthenticator authenticator = new TokenAuthenticator(
+                token -> TOKEN.equals(token) ? Optional.of(demoUser) : Optional.empty(),
+                new ScopePolicy(config.accessScopes()));
+        return Main.Components.create(config, authenticator, KubernetesClients.forUrl(cluster.masterUrl()));
+    }
+
+    static void printWelcome(String url) {
+        System.out.println("""
+
+                Demo mode: an embedded Kubernetes API, no cluster and no hub.
+                  user:  %s
+                  token: %s
+                Try the kbatch CLI against it:
+                  kbatch configure --kbatch-url %s --token %s
+                  kbatch job submit --name hello --image busybox --command '["echo", "hi"]'
+                  kbatch job list
+                """.formatted(USER, TOKEN, url, TOKEN));
+    }
+}

@@ -1,0 +1,134 @@
+package org.kbatch.proxy.logs;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.kbatch.client.api.JobsApi;
+import org.kbatch.client.api.PodsApi;
+import org.kbatch.client.model.Container;
+import org.kbatch.client.model.Job;
+import org.kbatch.client.model.JobSpec;
+import org.kbatch.client.model.JobSubmission;
+import org.kbatch.client.model.ObjectMeta;
+import org.kbatch.client.model.PodSpec;
+import org.kbatch.client.model.PodTemplateSpec;
+import org.kbatch.proxy.Main;
+import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.demo.DemoCluster;
+import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.StubHub;
+import org.kbatch.proxy.testing.TestServers;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
+/**
+ * Streamed logs through the server, against the demo cluster (whose pods write a line every half second or so):
+ * lines arrive while the pod runs, the stream ends when the container ends, and a client that goes away stops it.
+ */
+@ServerTest
+class StreamingLogsServerTest {
+
+    private static final DemoCluster CLUSTER = DemoCluster.start(Duration.ofSeconds(3), 6);
+    private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
+    private static final Map<String, String> ALICE = TestServers.token("alice-token");
+
+    private final URI uri;
+    private final JobsApi jobs;
+    private final PodsApi pods;
+
+    StreamingLogsServerTest(URI uri) {
+        this.uri = uri;
+        this.jobs = new JobsApi(TestServers.client(uri, ""));
+        this.pods = new PodsApi(TestServers.client(uri, ""));
+    }
+
+    @SetUpServer
+    static void setUp(WebServerConfig.Builder builder) {
+        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
+        Main.setUp(builder, config, Main.Components.create(config, KubernetesClients.forUrl(CLUSTER.masterUrl())));
+    }
+
+    @AfterAll
+    static void stop() {
+        HUB.stop();
+        CLUSTER.close();
+    }
+
+    /** A job built with the generated client's typed models. */
+    private String submit(String name) throws Exception {
+        Job job = new Job().apiVersion("batch/v1").kind("Job")
+                .metadata(new ObjectMeta().generateName(name + "-"))
+                .spec(new JobSpec().backoffLimit(0).template(new PodTemplateSpec().spec(new PodSpec()
+                        .restartPolicy("Never")
+                        .containers(List.of(new Container().name("job").image("busybox").command(List.of("echo", "hi")))))));
+        String created = jobs.submitJob(new JobSubmission().job(job), ALICE).getMetadata().getName();
+        for (int i = 0; i < 50 && pods.listPods(created, ALICE).getItems().isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        return created;
+    }
+
+    @Test
+    void linesArriveWhileThePodRunsAndTheStreamEndsWithIt() throws Exception {
+        String job = submit("stream");
+        long start = System.nanoTime();
+        HttpResponse<InputStream> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        uri.resolve("/jobs/logs/" + job + "/?stream=True"))
+                .header("Authorization", "token alice-token").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(res.statusCode(), is(200));
+        StringBuilder text = new StringBuilder();
+        long firstLineAt = -1;
+        try (InputStream in = res.body()) {
+            byte[] buffer = new byte[256];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                if (firstLineAt < 0) {
+                    firstLineAt = System.nanoTime();
+                }
+                text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+        }
+        long endAt = System.nanoTime();
+        assertThat(text.toString(), containsString("line 1 of " + job));
+        assertThat(text.toString(), containsString("line 6 of " + job));
+        // The first line came more than a second before the stream (and the pod) ended.
+        assertThat(Duration.ofNanos(firstLineAt - start).toMillis(), lessThan(Duration.ofNanos(endAt - start).toMillis() - 1000));
+        assertThat(pods.listPods(job, ALICE).getItems().getFirst().getStatus().getPhase(), is("Succeeded"));
+        // Without stream, the whole log at once.
+        assertThat(jobs.getJobLogs(job, false, ALICE), containsString("line 6 of " + job));
+    }
+
+    @Test
+    void aClientThatGoesAwayStopsTheStream() throws Exception {
+        String job = submit("leave");
+        HttpResponse<InputStream> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        uri.resolve("/jobs/logs/" + job + "/?stream=1"))
+                .header("Authorization", "token alice-token").build(), HttpResponse.BodyHandlers.ofInputStream());
+        InputStream in = res.body();
+        assertThat(in.read() != -1, is(true));
+        assertThat(CLUSTER.activeLogFollowers(), is(1));
+        in.close();
+        // The proxy notices at its next write and closes its Kubernetes log stream; the API server sees it go.
+        int followers = 1;
+        for (int i = 0; i < 40 && followers > 0; i++) {
+            Thread.sleep(50);
+            followers = CLUSTER.activeLogFollowers();
+        }
+        assertThat("the Kubernetes log stream outlived the client", followers, is(0));
+    }
+}
