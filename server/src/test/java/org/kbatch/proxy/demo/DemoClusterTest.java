@@ -402,10 +402,19 @@ class DemoClusterTest {
         };
     }
 
+    /** A status the controller has not written yet (null on the way) means "not yet". */
+    private static <T> boolean reached(Predicate<T> done, T value) {
+        try {
+            return done.test(value);
+        } catch (NullPointerException notYet) {
+            return false;
+        }
+    }
+
     private static <T> T await(Duration timeout, Supplier<T> probe, Predicate<T> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T value = probe.get();
-        while (!done.test(value)) {
+        while (!reached(done, value)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not reached within " + timeout + "; last seen: " + value);
             }
