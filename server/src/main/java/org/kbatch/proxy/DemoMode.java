@@ -26,6 +26,11 @@ final class DemoMode {
     static Main.Components start(ProxyConfig config) {
         DemoCluster cluster = DemoCluster.start();
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+        System.out.println("Embedded Kubernetes API: " + cluster.masterUrl());
+        if (config.hubApiUrl() != null) {
+            // With a hub configured, its tokens are checked as in production; only the cluster is embedded.
+            return Main.Components.create(config, KubernetesClients.forUrl(cluster.masterUrl()));
+        }
         HubUser demoUser = new HubUser(USER, List.of(), Set.copyOf(config.accessScopes()));
         TokenAuthenticator authenticator = new TokenAuthenticator(
                 token -> TOKEN.equals(token) ? Optional.of(demoUser) : Optional.empty(),
@@ -33,7 +38,11 @@ final class DemoMode {
         return Main.Components.create(config, authenticator, KubernetesClients.forUrl(cluster.masterUrl()));
     }
 
-    static void printWelcome(String url) {
+    static void printWelcome(String url, ProxyConfig config) {
+        if (config.hubApiUrl() != null) {
+            System.out.println("Demo mode with the hub at " + config.hubApiUrl() + ": use a hub user's token.");
+            return;
+        }
         System.out.println("""
 
                 Demo mode: an embedded Kubernetes API, no cluster and no hub.

@@ -63,7 +63,7 @@ public final class Main {
                 + config.prefix() + "/";
         System.out.println("kbatch-proxy listening on " + url);
         if (demo) {
-            DemoMode.printWelcome(url);
+            DemoMode.printWelcome(url, config);
 
         }
     }
