@@ -10,6 +10,7 @@ import org.kbatch.proxy.auth.TokenAuthenticator;
 import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.demo.DemoCluster;
 import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.metrics.ProxyMetrics;
 
 /**
  * {@code --demo}: the same server and code path, against an embedded Kubernetes API (fabric8's mock server in CRUD
@@ -32,10 +33,11 @@ final class DemoMode {
             return Main.Components.create(config, KubernetesClients.forUrl(cluster.masterUrl()));
         }
         HubUser demoUser = new HubUser(USER, List.of(), Set.copyOf(config.accessScopes()));
+        ProxyMetrics metrics = new ProxyMetrics();
         TokenAuthenticator authenticator = new TokenAuthenticator(
                 token -> TOKEN.equals(token) ? Optional.of(demoUser) : Optional.empty(),
-                new ScopePolicy(config.accessScopes()));
-        return Main.Components.create(config, authenticator, KubernetesClients.forUrl(cluster.masterUrl()));
+                new ScopePolicy(config.accessScopes()), metrics);
+        return Main.Components.create(config, authenticator, KubernetesClients.forUrl(cluster.masterUrl()), metrics);
     }
 
     static void printWelcome(String url, ProxyConfig config) {

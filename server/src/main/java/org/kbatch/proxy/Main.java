@@ -11,6 +11,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
 import org.kbatch.proxy.audit.AuditLog;
 import org.kbatch.proxy.auth.AuthFilter;
 import org.kbatch.proxy.auth.HubClient;
@@ -23,6 +24,9 @@ import org.kbatch.proxy.cronjobs.CronJobsEndpoints;
 import org.kbatch.proxy.jobs.JobsEndpoints;
 import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.logging.JsonLogFormatter;
+import org.kbatch.proxy.metrics.ProxyMetrics;
+import org.kbatch.proxy.metrics.RequestMetrics;
 import org.kbatch.proxy.pods.PodsEndpoints;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
 import org.kbatch.proxy.render.RenderSettings;
@@ -42,6 +46,9 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
+        if ("json".equalsIgnoreCase(System.getenv("KBATCH_LOG_FORMAT"))) {
+            JsonLogFormatter.install();
+        }
         boolean demo = List.of(args).contains("--demo");
         ProxyConfig config;
         Components parts;
@@ -82,7 +89,7 @@ public final class Main {
                 .maxPayloadSize(config.maxPayloadBytes())
                 .shutdownGracePeriod(Duration.ofSeconds(10))
                 .directHandlers(ErrorResponses::directHandlers)
-                .addFeature(ObserveFeature.just(HealthObserver.create()))
+                .addFeature(ObserveFeature.just(HealthObserver.create(), MetricsObserver.create()))
                 .addFeature(OpenApiFeature.builder()
                         .webContext(config.prefix() + "/openapi")
                         .permitAll(true)
@@ -95,6 +102,7 @@ public final class Main {
         ServiceEndpoints service = new ServiceEndpoints(config.profiles());
         String prefix = config.prefix();
         ErrorResponses.register(routing);
+        routing.addFilter(new RequestMetrics(parts.metrics(), prefix));
         routing.addFilter(new AuditLog(prefix));
         routing.addFilter(new AuthFilter(parts.authenticator(), prefix));
         if (!prefix.isEmpty()) {
@@ -102,23 +110,26 @@ public final class Main {
         }
         routing.register(prefix.isEmpty() ? "/" : prefix,
                 service,
-                new JobsEndpoints(parts.kube(), parts.submitter(), parts.codec()),
+                new JobsEndpoints(parts.kube(), parts.submitter(), parts.codec(), parts.metrics()),
                 new CronJobsEndpoints(parts.kube(), parts.submitter(), parts.codec()),
-                new PodsEndpoints(parts.kube(), parts.codec()));
+                new PodsEndpoints(parts.kube(), parts.codec(), parts.metrics()));
     }
 
     /** The long-lived parts, built once and shared by all requests. */
     public record Components(TokenAuthenticator authenticator, KubernetesGateway kube, WireCodec codec,
-                             Submitter submitter) {
+                             Submitter submitter, ProxyMetrics metrics) {
 
         /** Production parts: the hub checks tokens; {@code client} talks to the cluster. */
         public static Components create(ProxyConfig config, KubernetesClient client) {
             HubClient hub = new HubClient(config.hubApiUrl(), Duration.ofSeconds(10));
-            return create(config, new TokenAuthenticator(hub::lookup, new ScopePolicy(config.accessScopes())), client);
+            ProxyMetrics metrics = new ProxyMetrics();
+            return create(config, new TokenAuthenticator(hub::lookup, new ScopePolicy(config.accessScopes()), metrics),
+                    client, metrics);
         }
 
-        public static Components create(ProxyConfig config, TokenAuthenticator authenticator, KubernetesClient client) {
-            KubernetesGateway kube = new KubernetesGateway(client);
+        public static Components create(ProxyConfig config, TokenAuthenticator authenticator, KubernetesClient client,
+                                        ProxyMetrics metrics) {
+            KubernetesGateway kube = new KubernetesGateway(client, metrics);
             RenderSettings settings;
             try {
                 settings = new RenderSettings(config.jobTemplate(), config.jobExtraEnv(), config.ttlSecondsAfterFinished());
@@ -129,7 +140,8 @@ public final class Main {
                     new Submitter(kube, settings,
                             new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),
                             config.createUserNamespace(),
-                            Duration.ofSeconds(3 * config.kubernetesTimeoutSeconds())));
+                            Duration.ofSeconds(3 * config.kubernetesTimeoutSeconds())),
+                    metrics);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.kbatch.proxy.errors.ApiException;
+import org.kbatch.proxy.metrics.ProxyMetrics;
 
 /**
  * Turns an {@code Authorization} header into the hub user it belongs to, or a 401/403/503 {@link ApiException}.
@@ -25,15 +26,18 @@ public final class TokenAuthenticator {
 
     private final Function<String, Optional<HubUser>> hub;
     private final ScopePolicy scopes;
+    private final ProxyMetrics metrics;
     private final Cache<String, Optional<HubUser>> cache;
 
-    public TokenAuthenticator(Function<String, Optional<HubUser>> hub, ScopePolicy scopes) {
-        this(hub, scopes, CACHE_TTL);
+    public TokenAuthenticator(Function<String, Optional<HubUser>> hub, ScopePolicy scopes, ProxyMetrics metrics) {
+        this(hub, scopes, metrics, CACHE_TTL);
     }
 
-    TokenAuthenticator(Function<String, Optional<HubUser>> hub, ScopePolicy scopes, Duration ttl) {
+    TokenAuthenticator(Function<String, Optional<HubUser>> hub, ScopePolicy scopes, ProxyMetrics metrics,
+                       Duration ttl) {
         this.hub = hub;
         this.scopes = scopes;
+        this.metrics = metrics;
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(ttl)
                 .maximumSize(100_000)
@@ -46,12 +50,28 @@ public final class TokenAuthenticator {
                 .orElseThrow(() -> new ApiException(401, INCORRECT_TOKEN));
         // Caffeine computes once per key even under concurrent first requests; a HubUnavailableException
         // propagates and caches nothing.
-        Optional<HubUser> user = cache.get(hash(token), key -> hub.apply(token));
+        String key = hash(token);
+        Optional<HubUser> user = cache.getIfPresent(key);
+        metrics.tokenCache(user != null);
+        if (user == null) {
+            user = cache.get(key, k -> lookUp(token));
+        }
         HubUser found = user.orElseThrow(() -> new ApiException(401, INCORRECT_TOKEN));
         if (!scopes.allows(found.scopes())) {
             throw new ApiException(403, scopes.refusal(found.scopes()));
         }
         return new Authenticated(found, token);
+    }
+
+    private Optional<HubUser> lookUp(String token) {
+        try {
+            Optional<HubUser> user = hub.apply(token);
+            metrics.hubLookup(user.isPresent() ? "user" : "unknown");
+            return user;
+        } catch (HubUnavailableException e) {
+            metrics.hubLookup("unavailable");
+            throw e;
+        }
     }
 
     /** {@code token X} or {@code Bearer X}, scheme case-insensitive. */

@@ -16,6 +16,7 @@ import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.logs.LogResponses;
+import org.kbatch.proxy.metrics.ProxyMetrics;
 import org.kbatch.proxy.submit.Submitter;
 import org.kbatch.proxy.wire.JobSubmission;
 import org.kbatch.proxy.wire.WireCodec;
@@ -26,11 +27,13 @@ public final class JobsEndpoints extends JobsService {
     private final KubernetesGateway kube;
     private final Submitter submitter;
     private final WireCodec codec;
+    private final ProxyMetrics metrics;
 
-    public JobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec) {
+    public JobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec, ProxyMetrics metrics) {
         this.kube = kube;
         this.submitter = submitter;
         this.codec = codec;
+        this.metrics = metrics;
     }
 
     @Override
@@ -77,7 +80,7 @@ public final class JobsEndpoints extends JobsService {
                 .orElseThrow(() -> new ApiException(404, "No pods found for job " + name));
         String podName = pod.getMetadata().getName();
         if (stream) {
-            LogResponses.stream(response, kube.followPodLog(caller.namespace(), podName));
+            LogResponses.stream(response, kube.followPodLog(caller.namespace(), podName), metrics);
         } else {
             LogResponses.send(response, kube.podLog(caller.namespace(), podName));
         }

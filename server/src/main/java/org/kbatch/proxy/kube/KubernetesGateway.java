@@ -35,6 +35,7 @@ import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.kbatch.proxy.errors.ApiException;
+import org.kbatch.proxy.metrics.ProxyMetrics;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -53,9 +54,11 @@ public final class KubernetesGateway {
     public static final String LEGACY_JOB_NAME_LABEL = "job-name";
 
     private final KubernetesClient client;
+    private final ProxyMetrics metrics;
 
-    public KubernetesGateway(KubernetesClient client) {
+    public KubernetesGateway(KubernetesClient client, ProxyMetrics metrics) {
         this.client = client;
+        this.metrics = metrics;
     }
 
     public KubernetesClient client() {
@@ -67,7 +70,7 @@ public final class KubernetesGateway {
         Namespace ns = new NamespaceBuilder().withNewMetadata().withName(namespace).withLabels(labels).endMetadata()
                 .build();
         try {
-            client.namespaces().resource(ns).create();
+            metrics.kubernetes("create-namespace", () -> client.namespaces().resource(ns).create());
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
@@ -76,19 +79,21 @@ public final class KubernetesGateway {
     }
 
     public Secret create(String namespace, Secret secret) {
-        return client.secrets().inNamespace(namespace).resource(secret).create();
+        return metrics.kubernetes("create-secret", () -> client.secrets().inNamespace(namespace).resource(secret).create());
     }
 
     public ConfigMap create(String namespace, ConfigMap configMap) {
-        return client.configMaps().inNamespace(namespace).resource(configMap).create();
+        return metrics.kubernetes("create-configmap",
+                () -> client.configMaps().inNamespace(namespace).resource(configMap).create());
     }
 
     public Job create(String namespace, Job job) {
-        return client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+        return metrics.kubernetes("create-job", () -> client.batch().v1().jobs().inNamespace(namespace).resource(job).create());
     }
 
     public CronJob create(String namespace, CronJob cronJob) {
-        return client.batch().v1().cronjobs().inNamespace(namespace).resource(cronJob).create();
+        return metrics.kubernetes("create-cronjob",
+                () -> client.batch().v1().cronjobs().inNamespace(namespace).resource(cronJob).create());
     }
 
     /** Makes {@code owner} the owner of a Secret or ConfigMap (a JSON merge patch of ownerReferences). */
@@ -103,9 +108,10 @@ public final class KubernetesGateway {
         String ns = owned.getMetadata().getNamespace();
         String name = owned.getMetadata().getName();
         if (owned instanceof Secret) {
-            client.secrets().inNamespace(ns).withName(name).patch(merge, patch);
+            metrics.kubernetes("patch-secret", () -> client.secrets().inNamespace(ns).withName(name).patch(merge, patch));
         } else if (owned instanceof ConfigMap) {
-            client.configMaps().inNamespace(ns).withName(name).patch(merge, patch);
+            metrics.kubernetes("patch-configmap",
+                    () -> client.configMaps().inNamespace(ns).withName(name).patch(merge, patch));
         } else {
             throw new IllegalArgumentException("only Secrets and ConfigMaps are owned: " + owned.getKind());
         }
@@ -113,6 +119,10 @@ public final class KubernetesGateway {
 
     /** Deletes an object this proxy created (rollback of a failed submission); gone already is fine. */
     public void deleteCreated(HasMetadata created) {
+        metrics.kubernetes("rollback", () -> deleteCreatedNow(created));
+    }
+
+    private void deleteCreatedNow(HasMetadata created) {
         String ns = created.getMetadata().getNamespace();
         String name = created.getMetadata().getName();
         if (created instanceof Secret) {
@@ -130,6 +140,10 @@ public final class KubernetesGateway {
 
     /** Deletes the Secrets, ConfigMaps, Jobs and CronJobs in the namespace that carry this label value. */
     public void deleteLabelled(String namespace, String label, String value) {
+        metrics.kubernetes("rollback-sweep", () -> deleteLabelledNow(namespace, label, value));
+    }
+
+    private void deleteLabelledNow(String namespace, String label, String value) {
         client.batch().v1().jobs().inNamespace(namespace).withLabel(label, value)
                 .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
         client.batch().v1().cronjobs().inNamespace(namespace).withLabel(label, value)
@@ -140,14 +154,16 @@ public final class KubernetesGateway {
 
     public JobList listJobs(String namespace) {
         List<Job> items = new ArrayList<>();
-        ListMeta meta = paged(options -> client.batch().v1().jobs().inNamespace(namespace).list(options), items);
+        ListMeta meta = paged(options -> metrics.kubernetes("list-jobs",
+                () -> client.batch().v1().jobs().inNamespace(namespace).list(options)), items);
         return new JobListBuilder().withApiVersion("batch/v1").withKind("JobList").withMetadata(meta)
                 .withItems(items).build();
     }
 
     public CronJobList listCronJobs(String namespace) {
         List<CronJob> items = new ArrayList<>();
-        ListMeta meta = paged(options -> client.batch().v1().cronjobs().inNamespace(namespace).list(options), items);
+        ListMeta meta = paged(options -> metrics.kubernetes("list-cronjobs",
+                () -> client.batch().v1().cronjobs().inNamespace(namespace).list(options)), items);
         return new CronJobListBuilder().withApiVersion("batch/v1").withKind("CronJobList").withMetadata(meta)
                 .withItems(items).build();
     }
@@ -155,14 +171,14 @@ public final class KubernetesGateway {
     /** Pods of the namespace, or those labelled {@code job-name=J} when a job is named. */
     public PodList listPods(String namespace, Optional<String> jobName) {
         List<Pod> items = new ArrayList<>();
-        ListMeta meta = paged(options -> jobName.isPresent()
+        ListMeta meta = paged(options -> metrics.kubernetes("list-pods", () -> jobName.isPresent()
                 ? client.pods().inNamespace(namespace).withLabel(LEGACY_JOB_NAME_LABEL, jobName.get()).list(options)
-                : client.pods().inNamespace(namespace).list(options), items);
+                : client.pods().inNamespace(namespace).list(options)), items);
         return new PodListBuilder().withApiVersion("v1").withKind("PodList").withMetadata(meta).withItems(items).build();
     }
 
     public Job getJob(String namespace, String name) {
-        Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+        Job job = metrics.kubernetes("get-job", () -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get());
         if (job == null) {
             throw new ApiException(404, "jobs.batch \"" + name + "\" not found");
         }
@@ -170,7 +186,8 @@ public final class KubernetesGateway {
     }
 
     public CronJob getCronJob(String namespace, String name) {
-        CronJob cronJob = client.batch().v1().cronjobs().inNamespace(namespace).withName(name).get();
+        CronJob cronJob = metrics.kubernetes("get-cronjob",
+                () -> client.batch().v1().cronjobs().inNamespace(namespace).withName(name).get());
         if (cronJob == null) {
             throw new ApiException(404, "cronjobs.batch \"" + name + "\" not found");
         }
@@ -178,20 +195,20 @@ public final class KubernetesGateway {
     }
 
     public Status deleteJob(String namespace, String name) {
-        return status(client.batch().v1().jobs().inNamespace(namespace).withName(name)
-                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete(), "jobs.batch", name);
+        return status(metrics.kubernetes("delete-job", () -> client.batch().v1().jobs().inNamespace(namespace)
+                .withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete()), "jobs.batch", name);
     }
 
     public Status deleteCronJob(String namespace, String name) {
-        return status(client.batch().v1().cronjobs().inNamespace(namespace).withName(name)
-                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete(), "cronjobs.batch", name);
+        return status(metrics.kubernetes("delete-cronjob", () -> client.batch().v1().cronjobs().inNamespace(namespace)
+                .withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete()), "cronjobs.batch", name);
     }
 
     /** The first pod of a job: labelled {@code batch.kubernetes.io/job-name}, else (clusters before 1.27) {@code job-name}. */
     public Optional<Pod> firstPodOfJob(String namespace, String jobName) {
         for (String label : List.of(JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL)) {
-            List<Pod> pods = client.pods().inNamespace(namespace).withLabel(label, jobName)
-                    .list(new ListOptionsBuilder().withLimit(1L).build()).getItems();
+            List<Pod> pods = metrics.kubernetes("list-pods", () -> client.pods().inNamespace(namespace)
+                    .withLabel(label, jobName).list(new ListOptionsBuilder().withLimit(1L).build())).getItems();
             if (!pods.isEmpty()) {
                 return Optional.of(pods.getFirst());
             }
@@ -202,17 +219,17 @@ public final class KubernetesGateway {
     /** The pod's log so far, as a stream (not buffered whole). */
     public InputStream podLog(String namespace, String pod) {
         requirePod(namespace, pod);
-        return client.pods().inNamespace(namespace).withName(pod).getLogInputStream();
+        return metrics.kubernetes("get-log", () -> client.pods().inNamespace(namespace).withName(pod).getLogInputStream());
     }
 
     /** The pod's log, following it until the container ends; close the watch to stop early. */
     public LogWatch followPodLog(String namespace, String pod) {
         requirePod(namespace, pod);
-        return client.pods().inNamespace(namespace).withName(pod).watchLog();
+        return metrics.kubernetes("follow-log", () -> client.pods().inNamespace(namespace).withName(pod).watchLog());
     }
 
     private void requirePod(String namespace, String pod) {
-        if (client.pods().inNamespace(namespace).withName(pod).get() == null) {
+        if (metrics.kubernetes("get-pod", () -> client.pods().inNamespace(namespace).withName(pod).get()) == null) {
             throw new ApiException(404, "pods \"" + pod + "\" not found");
         }
     }

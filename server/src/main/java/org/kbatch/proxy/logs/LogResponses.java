@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
+import org.kbatch.proxy.metrics.ProxyMetrics;
 
 /**
  * Sends a pod's log as {@code text/plain}. Whole logs are copied through in small buffers, never held in memory;
@@ -31,9 +32,10 @@ public final class LogResponses {
         }
     }
 
-    public static void stream(ServerResponse res, LogWatch watch) {
+    public static void stream(ServerResponse res, LogWatch watch, ProxyMetrics metrics) {
         res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        try (watch;
+        try (AutoCloseable active = metrics.logStream();
+             watch;
              BufferedReader lines = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8));
              OutputStream out = res.outputStream()) {
             String line;
@@ -41,7 +43,9 @@ public final class LogResponses {
                 out.write(line.getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (io.helidon.webserver.CloseConnectionException e) {
+            throw e;
+        } catch (Exception e) {
             // The client went away or the log ended abruptly: closing the watch (above) releases the Kubernetes
             // connection; there is nobody left to answer.
         }

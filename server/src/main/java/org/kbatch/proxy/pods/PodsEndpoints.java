@@ -13,6 +13,7 @@ import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.logs.LogResponses;
+import org.kbatch.proxy.metrics.ProxyMetrics;
 import org.kbatch.proxy.wire.WireCodec;
 
 /** {@code pods/}: the caller's pods (optionally of one job) and a pod's log. */
@@ -20,10 +21,12 @@ public final class PodsEndpoints extends PodsService {
 
     private final KubernetesGateway kube;
     private final WireCodec codec;
+    private final ProxyMetrics metrics;
 
-    public PodsEndpoints(KubernetesGateway kube, WireCodec codec) {
+    public PodsEndpoints(KubernetesGateway kube, WireCodec codec, ProxyMetrics metrics) {
         this.kube = kube;
         this.codec = codec;
+        this.metrics = metrics;
     }
 
     @Override
@@ -47,7 +50,7 @@ public final class PodsEndpoints extends PodsService {
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
         String pod = Names.objectName("pod", podName);
         if (stream) {
-            LogResponses.stream(response, kube.followPodLog(caller.namespace(), pod));
+            LogResponses.stream(response, kube.followPodLog(caller.namespace(), pod), metrics);
         } else {
             LogResponses.send(response, kube.podLog(caller.namespace(), pod));
         }
