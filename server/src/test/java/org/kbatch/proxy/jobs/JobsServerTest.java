@@ -156,6 +156,20 @@ class JobsServerTest {
     }
 
     @Test
+    void aSubmittedNamespaceIsOverwrittenAndTheNamespaceGetsThePodSecurityLabel() throws Exception {
+        JobSubmission submission = cliSubmission("05-job-submit-with-code.json");
+        submission.getJob().getMetadata().setNamespace("kbatch-bob");
+        submission.getJob().getMetadata().getLabels().put("kbatch.jupyter.org/username", "bob");
+        Job job = jobs.submitJob(submission, as("alice"));
+        assertThat(job.getMetadata().getNamespace(), is("kbatch-alice"));
+        assertThat(job.getMetadata().getLabels().get("kbatch.jupyter.org/username"), is("alice"));
+        assertThat(client.batch().v1().jobs().inNamespace("kbatch-bob").list().getItems(), empty());
+        assertThat(client.namespaces().withName("kbatch-alice").get().getMetadata().getLabels()
+                .get("pod-security.kubernetes.io/enforce"), is("baseline"));
+        cleanUp();
+    }
+
+    @Test
     void unknownJobIs404WithTheKubernetesMessage() {
         ApiException show = assertThrows(ApiException.class, () -> jobs.getJob("no-such-job", as("alice")));
         assertThat(show.getCode(), is(404));
