@@ -20,6 +20,7 @@ import org.kbatch.proxy.auth.TokenAuthenticator;
 import org.kbatch.proxy.config.ConfigException;
 import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.errors.ErrorResponses;
+import org.kbatch.proxy.events.EventsEndpoints;
 import org.kbatch.proxy.cronjobs.CronJobsEndpoints;
 import org.kbatch.proxy.jobs.JobsEndpoints;
 import org.kbatch.proxy.kube.KubernetesClients;
@@ -31,7 +32,9 @@ import org.kbatch.proxy.pods.PodsEndpoints;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
 import org.kbatch.proxy.render.RenderSettings;
 import org.kbatch.proxy.service.ServiceEndpoints;
+import org.kbatch.proxy.submit.Quotas;
 import org.kbatch.proxy.submit.Submitter;
+import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.wire.WireCodec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -110,14 +113,15 @@ public final class Main {
         }
         routing.register(prefix.isEmpty() ? "/" : prefix,
                 service,
-                new JobsEndpoints(parts.kube(), parts.submitter(), parts.codec(), parts.metrics()),
-                new CronJobsEndpoints(parts.kube(), parts.submitter(), parts.codec()),
-                new PodsEndpoints(parts.kube(), parts.codec(), parts.metrics()));
+                new JobsEndpoints(parts.kube(), parts.submitter(), parts.codec(), parts.metrics(), parts.tenancy()),
+                new CronJobsEndpoints(parts.kube(), parts.submitter(), parts.codec(), parts.tenancy()),
+                new PodsEndpoints(parts.kube(), parts.codec(), parts.metrics(), parts.tenancy()),
+                new EventsEndpoints(parts.kube(), parts.codec(), parts.tenancy()));
     }
 
     /** The long-lived parts, built once and shared by all requests. */
     public record Components(TokenAuthenticator authenticator, KubernetesGateway kube, WireCodec codec,
-                             Submitter submitter, ProxyMetrics metrics) {
+                             Submitter submitter, ProxyMetrics metrics, Tenancy tenancy) {
 
         /** Production parts: the hub checks tokens; {@code client} talks to the cluster. */
         public static Components create(ProxyConfig config, KubernetesClient client) {
@@ -139,9 +143,11 @@ public final class Main {
             return new Components(authenticator, kube, WireCodec.create(),
                     new Submitter(kube, settings,
                             new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),
-                            config.createUserNamespace(),
+                            new Quotas(kube, config.userResourceQuota(), config.userLimitRange()),
                             Duration.ofSeconds(3 * config.kubernetesTimeoutSeconds())),
-                    metrics);
+                    metrics,
+                    new Tenancy(config.jobNamespace(), config.namespaceByGroup(), config.denyWithoutGroup(),
+                            config.createUserNamespace()));
         }
     }
 

@@ -12,6 +12,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import org.kbatch.proxy.auth.TokenAuthenticator.Authenticated;
 import org.kbatch.proxy.errors.ErrorResponses;
+import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.naming.UserNamespace;
 
@@ -65,7 +66,8 @@ public final class AuditLog implements Filter {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("audit", action);
         line.put("user", user);
-        line.put("namespace", user == null ? null : UserNamespace.of(user));
+        line.put("namespace", req.context().get(Caller.class).map(Caller::namespace)
+                .orElse(user == null ? null : UserNamespace.of(user)));
         line.put("name", name);
         line.put("status", status);
         line.put("outcome", status < 400 ? "success" : "failure");

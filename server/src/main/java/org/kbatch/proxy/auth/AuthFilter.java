@@ -23,7 +23,8 @@ public final class AuthFilter implements Filter {
 
     public AuthFilter(TokenAuthenticator authenticator, String prefix) {
         this.authenticator = authenticator;
-        this.protectedPaths = List.of(prefix + "/authorized", prefix + "/jobs", prefix + "/cronjobs", prefix + "/pods");
+        this.protectedPaths = List.of(prefix + "/authorized", prefix + "/jobs", prefix + "/cronjobs", prefix + "/pods",
+                prefix + "/events");
     }
 
     @Override

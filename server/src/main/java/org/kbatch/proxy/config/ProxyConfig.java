@@ -42,6 +42,16 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *                                 service account other than {@code default} or mount its token
  * @param kubernetesTimeoutSeconds {@code KBATCH_KUBERNETES_TIMEOUT_SECONDS}, default 30: how long one Kubernetes call
  *                                 may take before the user gets a 504
+ * @param jobNamespace             {@code KBATCH_JOB_NAMESPACE}: one namespace for every user's jobs; {@code null} for
+ *                                 per-user namespaces
+ * @param namespaceByGroup         {@code KBATCH_NAMESPACE_BY_GROUP}: JSON object, JupyterHub group → namespace
+ * @param denyWithoutGroup         {@code KBATCH_NAMESPACE_BY_GROUP_FALLBACK=deny}: users in no such group get a 403
+ *                                 (default {@code user}: their own namespace, or {@code KBATCH_JOB_NAMESPACE})
+ * @param userResourceQuota        {@code KBATCH_USER_RESOURCE_QUOTA_FILE} (YAML ResourceQuota) or {@code null}
+ * @param userLimitRange           {@code KBATCH_USER_LIMIT_RANGE_FILE} (YAML LimitRange) or {@code null}
+ * @param deleteEmptyNamespacesAfter {@code KBATCH_DELETE_EMPTY_NAMESPACES_AFTER} (seconds, or e.g. {@code 30m},
+ *                                 {@code 24h}, {@code 7d}): remove namespaces the proxy created once they have held no
+ *                                 job that long; {@code null} (default) never
  */
 public record ProxyConfig(String host,
                           int port,
@@ -58,7 +68,13 @@ public record ProxyConfig(String host,
                           long maxPayloadBytes,
                           PodSecurityLevel podSecurity,
                           boolean allowServiceAccounts,
-                          long kubernetesTimeoutSeconds) {
+                          long kubernetesTimeoutSeconds,
+                          String jobNamespace,
+                          Map<String, String> namespaceByGroup,
+                          boolean denyWithoutGroup,
+                          Map<String, Object> userResourceQuota,
+                          Map<String, Object> userLimitRange,
+                          java.time.Duration deleteEmptyNamespacesAfter) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
@@ -86,14 +102,22 @@ public record ProxyConfig(String host,
                 number(config, "KBATCH_MAX_REQUEST_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE),
                 podSecurity(config),
                 bool(config, "KBATCH_ALLOW_SERVICE_ACCOUNTS", false),
-                number(config, "KBATCH_KUBERNETES_TIMEOUT_SECONDS", 30, 1, 3600));
+                number(config, "KBATCH_KUBERNETES_TIMEOUT_SECONDS", 30, 1, 3600),
+                string(config, "KBATCH_JOB_NAMESPACE").map(ns -> dnsLabel("KBATCH_JOB_NAMESPACE", ns)).orElse(null),
+                namespaceByGroup(config),
+                fallback(config),
+                yamlObject(config, "KBATCH_USER_RESOURCE_QUOTA_FILE", "ResourceQuota"),
+                yamlObject(config, "KBATCH_USER_LIMIT_RANGE_FILE", "LimitRange"),
+                string(config, "KBATCH_DELETE_EMPTY_NAMESPACES_AFTER")
+                        .map(raw -> duration("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER", raw)).orElse(null));
     }
 
     /** The same configuration with other hub settings (the demo mode brings its own hub). */
     public ProxyConfig withHub(String apiUrl, String apiToken) {
         return new ProxyConfig(host, port, apiUrl, apiToken, serviceName, accessScopes, prefix, profiles, jobTemplate,
                 jobExtraEnv, ttlSecondsAfterFinished, createUserNamespace, maxPayloadBytes, podSecurity,
-                allowServiceAccounts, kubernetesTimeoutSeconds);
+                allowServiceAccounts, kubernetesTimeoutSeconds, jobNamespace, namespaceByGroup, denyWithoutGroup,
+                userResourceQuota, userLimitRange, deleteEmptyNamespacesAfter);
     }
 
     /** Fails unless a hub is configured: without one no token can be checked. */
@@ -135,6 +159,72 @@ public record ProxyConfig(String host,
             case "1", "true", "t", "yes", "y", "on" -> true;
             case "0", "false", "f", "no", "n", "off" -> false;
             default -> throw new ConfigException(name, "must be true or false, got '" + raw.get() + "'");
+        };
+    }
+
+    private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    private static String dnsLabel(String variable, String namespace) {
+        if (!DNS_LABEL.matcher(namespace).matches()) {
+            throw new ConfigException(variable, "'" + namespace + "' is not a valid namespace name");
+        }
+        return namespace;
+    }
+
+    private static Map<String, String> namespaceByGroup(Config config) {
+        Optional<String> raw = string(config, "KBATCH_NAMESPACE_BY_GROUP");
+        if (raw.isEmpty()) {
+            return Map.of();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(raw.get());
+        } catch (JacksonException e) {
+            throw new ConfigException("KBATCH_NAMESPACE_BY_GROUP", "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!node.isObject()) {
+            throw new ConfigException("KBATCH_NAMESPACE_BY_GROUP", "must be a JSON object of group -> namespace");
+        }
+        Map<String, String> byGroup = new LinkedHashMap<>();
+        node.properties().forEach(e -> {
+            if (!e.getValue().isString()) {
+                throw new ConfigException("KBATCH_NAMESPACE_BY_GROUP", "the namespace of '" + e.getKey() + "' must be a string");
+            }
+            byGroup.put(e.getKey(), dnsLabel("KBATCH_NAMESPACE_BY_GROUP", e.getValue().asString()));
+        });
+        return java.util.Collections.unmodifiableMap(byGroup);
+    }
+
+    private static boolean fallback(Config config) {
+        return string(config, "KBATCH_NAMESPACE_BY_GROUP_FALLBACK").map(raw -> switch (raw.toLowerCase(Locale.ROOT)) {
+            case "user" -> false;
+            case "deny" -> true;
+            default -> throw new ConfigException("KBATCH_NAMESPACE_BY_GROUP_FALLBACK", "must be user or deny, got '" + raw + "'");
+        }).orElse(false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> yamlObject(Config config, String variable, String kind) {
+        return string(config, variable).map(file -> {
+            JsonNode node = readYaml(variable, file);
+            if (!node.isObject() || !kind.equals(node.path("kind").asString(kind))) {
+                throw new ConfigException(variable, file + " must hold a " + kind);
+            }
+            return (Map<String, Object>) JSON.convertValue(node, Map.class);
+        }).orElse(null);
+    }
+
+    static java.time.Duration duration(String variable, String raw) {
+        var m = java.util.regex.Pattern.compile("(\\d+)([smhd]?)").matcher(raw.strip());
+        if (!m.matches()) {
+            throw new ConfigException(variable, "must be a duration such as 3600, 30m, 24h or 7d, got '" + raw + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            case "d" -> java.time.Duration.ofDays(n);
+            default -> java.time.Duration.ofSeconds(n);
         };
     }
 

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.CronjobsService;
 import org.kbatch.proxy.audit.AuditLog;
 import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
@@ -19,10 +20,12 @@ import org.kbatch.proxy.wire.WireCodec;
 public final class CronJobsEndpoints extends CronjobsService {
 
     private final KubernetesGateway kube;
+    private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
 
-    public CronJobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec) {
+    public CronJobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec, Tenancy tenancy) {
+        this.tenancy = tenancy;
         this.kube = kube;
         this.submitter = submitter;
         this.codec = codec;
@@ -38,28 +41,28 @@ public final class CronJobsEndpoints extends CronjobsService {
 
     @Override
     protected void handleListCronJobs(ServerRequest request, ServerResponse response) {
-        Json.send(response, 200, codec.write(kube.listCronJobs(Caller.of(request).namespace())));
+        Json.send(response, 200, codec.write(kube.listCronJobs(Caller.of(request, tenancy).scope())));
     }
 
     @Override
     protected void handleSubmitCronJob(ServerRequest request, ServerResponse response, CronJobSubmission submission) {
-        var created = submitter.submit(Caller.of(request), submission);
+        var created = submitter.submit(Caller.of(request, tenancy), submission);
         AuditLog.subject(request, created.getMetadata().getName());
         Json.send(response, 200, codec.write(created));
     }
 
     @Override
     protected void handleGetCronJob(ServerRequest request, ServerResponse response, String cronjobName) {
-        Caller caller = Caller.of(request);
+        Caller caller = Caller.of(request, tenancy);
         Json.send(response, 200,
-                codec.write(kube.getCronJob(caller.namespace(), Names.objectName("cronjob", cronjobName))));
+                codec.write(kube.getCronJob(caller.scope(), Names.objectName("cronjob", cronjobName))));
     }
 
     @Override
     protected void handleDeleteCronJob(ServerRequest request, ServerResponse response, String cronjobName) {
-        Caller caller = Caller.of(request);
+        Caller caller = Caller.of(request, tenancy);
         Json.send(response, 200,
-                codec.write(kube.deleteCronJob(caller.namespace(), Names.objectName("cronjob", cronjobName))));
+                codec.write(kube.deleteCronJob(caller.scope(), Names.objectName("cronjob", cronjobName))));
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.kbatch.proxy.api.JobsService;
 import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.audit.AuditLog;
 import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
@@ -25,11 +26,14 @@ import org.kbatch.proxy.wire.WireCodec;
 public final class JobsEndpoints extends JobsService {
 
     private final KubernetesGateway kube;
+    private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
     private final ProxyMetrics metrics;
 
-    public JobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec, ProxyMetrics metrics) {
+    public JobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec, ProxyMetrics metrics,
+                         Tenancy tenancy) {
+        this.tenancy = tenancy;
         this.kube = kube;
         this.submitter = submitter;
         this.codec = codec;
@@ -47,42 +51,42 @@ public final class JobsEndpoints extends JobsService {
 
     @Override
     protected void handleListJobs(ServerRequest request, ServerResponse response) {
-        Caller caller = Caller.of(request);
-        Json.send(response, 200, codec.write(kube.listJobs(caller.namespace())));
+        Caller caller = Caller.of(request, tenancy);
+        Json.send(response, 200, codec.write(kube.listJobs(caller.scope())));
     }
 
     @Override
     protected void handleSubmitJob(ServerRequest request, ServerResponse response, JobSubmission submission) {
-        var created = submitter.submit(Caller.of(request), submission);
+        var created = submitter.submit(Caller.of(request, tenancy), submission);
         AuditLog.subject(request, created.getMetadata().getName());
         Json.send(response, 200, codec.write(created));
     }
 
     @Override
     protected void handleGetJob(ServerRequest request, ServerResponse response, String jobName) {
-        Caller caller = Caller.of(request);
-        Json.send(response, 200, codec.write(kube.getJob(caller.namespace(), Names.objectName("job", jobName))));
+        Caller caller = Caller.of(request, tenancy);
+        Json.send(response, 200, codec.write(kube.getJob(caller.scope(), Names.objectName("job", jobName))));
     }
 
     @Override
     protected void handleDeleteJob(ServerRequest request, ServerResponse response, String jobName) {
-        Caller caller = Caller.of(request);
-        Json.send(response, 200, codec.write(kube.deleteJob(caller.namespace(), Names.objectName("job", jobName))));
+        Caller caller = Caller.of(request, tenancy);
+        Json.send(response, 200, codec.write(kube.deleteJob(caller.scope(), Names.objectName("job", jobName))));
     }
 
     @Override
     protected void handleGetJobLogs(ServerRequest request, ServerResponse response, String jobName,
                                     Optional<Boolean> ignored) {
-        Caller caller = Caller.of(request);
+        Caller caller = Caller.of(request, tenancy);
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
         String name = Names.objectName("job", jobName);
-        Pod pod = kube.firstPodOfJob(caller.namespace(), name)
+        Pod pod = kube.firstPodOfJob(caller.scope(), name)
                 .orElseThrow(() -> new ApiException(404, "No pods found for job " + name));
         String podName = pod.getMetadata().getName();
         if (stream) {
-            LogResponses.stream(response, kube.followPodLog(caller.namespace(), podName), metrics);
+            LogResponses.stream(response, kube.followPodLog(caller.scope(), podName), metrics);
         } else {
-            LogResponses.send(response, kube.podLog(caller.namespace(), podName));
+            LogResponses.send(response, kube.podLog(caller.scope(), podName));
         }
     }
 

@@ -8,6 +8,9 @@ import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventList;
+import io.fabric8.kubernetes.api.model.EventListBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListMeta;
@@ -36,6 +39,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.metrics.ProxyMetrics;
+import org.kbatch.proxy.naming.UsernameLabel;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,6 +75,25 @@ public final class KubernetesGateway {
                 .build();
         try {
             metrics.kubernetes("create-namespace", () -> client.namespaces().resource(ns).create());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    /** Creates a ResourceQuota or LimitRange in the namespace unless one of that name exists (409). */
+    public void createIfMissing(String namespace, HasMetadata object) {
+        try {
+            if (object instanceof io.fabric8.kubernetes.api.model.ResourceQuota quota) {
+                metrics.kubernetes("create-resourcequota", () -> client.resourceQuotas().inNamespace(namespace)
+                        .resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder(quota).build()).create());
+            } else if (object instanceof io.fabric8.kubernetes.api.model.LimitRange limits) {
+                metrics.kubernetes("create-limitrange", () -> client.limitRanges().inNamespace(namespace)
+                        .resource(new io.fabric8.kubernetes.api.model.LimitRangeBuilder(limits).build()).create());
+            } else {
+                throw new IllegalArgumentException("only ResourceQuotas and LimitRanges: " + object.getKind());
+            }
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
@@ -152,63 +175,74 @@ public final class KubernetesGateway {
         client.configMaps().inNamespace(namespace).withLabel(label, value).delete();
     }
 
-    public JobList listJobs(String namespace) {
+    public JobList listJobs(Scope scope) {
         List<Job> items = new ArrayList<>();
         ListMeta meta = paged(options -> metrics.kubernetes("list-jobs",
-                () -> client.batch().v1().jobs().inNamespace(namespace).list(options)), items);
+                () -> owned(client.batch().v1().jobs().inNamespace(scope.namespace()), scope).list(options)), items);
         return new JobListBuilder().withApiVersion("batch/v1").withKind("JobList").withMetadata(meta)
                 .withItems(items).build();
     }
 
-    public CronJobList listCronJobs(String namespace) {
+    public CronJobList listCronJobs(Scope scope) {
         List<CronJob> items = new ArrayList<>();
         ListMeta meta = paged(options -> metrics.kubernetes("list-cronjobs",
-                () -> client.batch().v1().cronjobs().inNamespace(namespace).list(options)), items);
+                () -> owned(client.batch().v1().cronjobs().inNamespace(scope.namespace()), scope).list(options)), items);
         return new CronJobListBuilder().withApiVersion("batch/v1").withKind("CronJobList").withMetadata(meta)
                 .withItems(items).build();
     }
 
-    /** Pods of the namespace, or those labelled {@code job-name=J} when a job is named. */
-    public PodList listPods(String namespace, Optional<String> jobName) {
+    /** The caller's pods, or those labelled {@code job-name=J} when a job is named. */
+    public PodList listPods(Scope scope, Optional<String> jobName) {
         List<Pod> items = new ArrayList<>();
-        ListMeta meta = paged(options -> metrics.kubernetes("list-pods", () -> jobName.isPresent()
-                ? client.pods().inNamespace(namespace).withLabel(LEGACY_JOB_NAME_LABEL, jobName.get()).list(options)
-                : client.pods().inNamespace(namespace).list(options)), items);
+        ListMeta meta = paged(options -> metrics.kubernetes("list-pods", () -> {
+            var pods = owned(client.pods().inNamespace(scope.namespace()), scope);
+            return (jobName.isPresent() ? pods.withLabel(LEGACY_JOB_NAME_LABEL, jobName.get()) : pods).list(options);
+        }), items);
         return new PodListBuilder().withApiVersion("v1").withKind("PodList").withMetadata(meta).withItems(items).build();
     }
 
-    public Job getJob(String namespace, String name) {
-        Job job = metrics.kubernetes("get-job", () -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get());
-        if (job == null) {
+    public Job getJob(Scope scope, String name) {
+        Job job = metrics.kubernetes("get-job",
+                () -> client.batch().v1().jobs().inNamespace(scope.namespace()).withName(name).get());
+        if (job == null || !scope.owns(job.getMetadata().getLabels())) {
             throw new ApiException(404, "jobs.batch \"" + name + "\" not found");
         }
         return job;
     }
 
-    public CronJob getCronJob(String namespace, String name) {
+    public CronJob getCronJob(Scope scope, String name) {
         CronJob cronJob = metrics.kubernetes("get-cronjob",
-                () -> client.batch().v1().cronjobs().inNamespace(namespace).withName(name).get());
-        if (cronJob == null) {
+                () -> client.batch().v1().cronjobs().inNamespace(scope.namespace()).withName(name).get());
+        if (cronJob == null || !scope.owns(cronJob.getMetadata().getLabels())) {
             throw new ApiException(404, "cronjobs.batch \"" + name + "\" not found");
         }
         return cronJob;
     }
 
-    public Status deleteJob(String namespace, String name) {
-        return status(metrics.kubernetes("delete-job", () -> client.batch().v1().jobs().inNamespace(namespace)
+    /** Deletes one of the caller's jobs; its pods, Secret and ConfigMap go with it (they are owned by the job). */
+    public Status deleteJob(Scope scope, String name) {
+        if (scope.ownerLabel().isPresent()) {
+            getJob(scope, name);
+        }
+        return status(metrics.kubernetes("delete-job", () -> client.batch().v1().jobs().inNamespace(scope.namespace())
                 .withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete()), "jobs.batch", name);
     }
 
-    public Status deleteCronJob(String namespace, String name) {
-        return status(metrics.kubernetes("delete-cronjob", () -> client.batch().v1().cronjobs().inNamespace(namespace)
-                .withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete()), "cronjobs.batch", name);
+    /** Deletes one of the caller's cronjobs; the jobs it started, their pods and its Secret/ConfigMap go with it. */
+    public Status deleteCronJob(Scope scope, String name) {
+        if (scope.ownerLabel().isPresent()) {
+            getCronJob(scope, name);
+        }
+        return status(metrics.kubernetes("delete-cronjob", () -> client.batch().v1().cronjobs()
+                .inNamespace(scope.namespace()).withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND)
+                .delete()), "cronjobs.batch", name);
     }
 
     /** The first pod of a job: labelled {@code batch.kubernetes.io/job-name}, else (clusters before 1.27) {@code job-name}. */
-    public Optional<Pod> firstPodOfJob(String namespace, String jobName) {
+    public Optional<Pod> firstPodOfJob(Scope scope, String jobName) {
         for (String label : List.of(JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL)) {
-            List<Pod> pods = metrics.kubernetes("list-pods", () -> client.pods().inNamespace(namespace)
-                    .withLabel(label, jobName).list(new ListOptionsBuilder().withLimit(1L).build())).getItems();
+            List<Pod> pods = metrics.kubernetes("list-pods", () -> owned(client.pods().inNamespace(scope.namespace()),
+                    scope).withLabel(label, jobName).list(new ListOptionsBuilder().withLimit(1L).build())).getItems();
             if (!pods.isEmpty()) {
                 return Optional.of(pods.getFirst());
             }
@@ -217,21 +251,68 @@ public final class KubernetesGateway {
     }
 
     /** The pod's log so far, as a stream (not buffered whole). */
-    public InputStream podLog(String namespace, String pod) {
-        requirePod(namespace, pod);
-        return metrics.kubernetes("get-log", () -> client.pods().inNamespace(namespace).withName(pod).getLogInputStream());
+    public InputStream podLog(Scope scope, String pod) {
+        requirePod(scope, pod);
+        return metrics.kubernetes("get-log",
+                () -> client.pods().inNamespace(scope.namespace()).withName(pod).getLogInputStream());
     }
 
     /** The pod's log, following it until the container ends; close the watch to stop early. */
-    public LogWatch followPodLog(String namespace, String pod) {
-        requirePod(namespace, pod);
-        return metrics.kubernetes("follow-log", () -> client.pods().inNamespace(namespace).withName(pod).watchLog());
+    public LogWatch followPodLog(Scope scope, String pod) {
+        requirePod(scope, pod);
+        return metrics.kubernetes("follow-log",
+                () -> client.pods().inNamespace(scope.namespace()).withName(pod).watchLog());
     }
 
-    private void requirePod(String namespace, String pod) {
-        if (metrics.kubernetes("get-pod", () -> client.pods().inNamespace(namespace).withName(pod).get()) == null) {
+    private void requirePod(Scope scope, String pod) {
+        Pod found = metrics.kubernetes("get-pod", () -> client.pods().inNamespace(scope.namespace()).withName(pod).get());
+        if (found == null || !scope.owns(found.getMetadata().getLabels())) {
             throw new ApiException(404, "pods \"" + pod + "\" not found");
         }
+    }
+
+    /**
+     * The events about one of the caller's jobs and about its pods, oldest first. Asked per object with field selectors
+     * (never the whole namespace's events), and checked again by the involved object's kind and name.
+     */
+    public EventList jobEvents(Scope scope, String jobName) {
+        getJob(scope, jobName);
+        List<Event> events = new ArrayList<>(eventsAbout(scope.namespace(), "Job", jobName));
+        for (Pod pod : listPods(scope, Optional.of(jobName)).getItems()) {
+            events.addAll(eventsAbout(scope.namespace(), "Pod", pod.getMetadata().getName()));
+        }
+        events.sort(java.util.Comparator.comparing(KubernetesGateway::eventTime));
+        return new EventListBuilder().withApiVersion("v1").withKind("EventList").withMetadata(new ListMeta())
+                .withItems(events).build();
+    }
+
+    private List<Event> eventsAbout(String namespace, String kind, String name) {
+        List<Event> items = new ArrayList<>();
+        paged(options -> metrics.kubernetes("list-events", () -> client.v1().events().inNamespace(namespace)
+                .withField("involvedObject.kind", kind).withField("involvedObject.name", name).list(options)), items);
+        return items.stream().filter(e -> e.getInvolvedObject() != null && kind.equals(e.getInvolvedObject().getKind())
+                && name.equals(e.getInvolvedObject().getName())).toList();
+    }
+
+    /** When an event happened: the newest of its timestamps that is set (all RFC 3339 UTC, so they sort as text). */
+    private static String eventTime(Event e) {
+        if (e.getLastTimestamp() != null) {
+            return e.getLastTimestamp();
+        }
+        if (e.getEventTime() != null && e.getEventTime().getTime() != null) {
+            return e.getEventTime().getTime();
+        }
+        if (e.getFirstTimestamp() != null) {
+            return e.getFirstTimestamp();
+        }
+        return e.getMetadata() == null || e.getMetadata().getCreationTimestamp() == null ? ""
+                : e.getMetadata().getCreationTimestamp();
+    }
+
+    /** In a shared namespace, only the caller's objects (by their username label). */
+    private static <T, L, R extends io.fabric8.kubernetes.client.dsl.Resource<T>> io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, L, R> owned(
+            io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, L, R> objects, Scope scope) {
+        return scope.ownerLabel().isPresent() ? objects.withLabel(UsernameLabel.KEY, scope.ownerLabel().get()) : objects;
     }
 
     private static <T extends HasMetadata, L extends KubernetesResourceList<T>> ListMeta paged(Function<ListOptions, L> page, List<T> into) {

@@ -62,7 +62,7 @@ public final class RequestMetrics implements Filter {
         }
         String bare = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         return switch (bare) {
-            case "/authorized", "/profiles", "/jobs", "/cronjobs", "/pods", "/openapi", "/docs" -> bare;
+            case "/authorized", "/profiles", "/jobs", "/cronjobs", "/pods", "/events", "/openapi", "/docs" -> bare;
             default -> bare.startsWith("/docs/") ? "/docs" : "other";
         };
     }

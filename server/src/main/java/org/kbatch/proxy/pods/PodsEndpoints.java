@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.PodsService;
 import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
@@ -20,10 +21,12 @@ import org.kbatch.proxy.wire.WireCodec;
 public final class PodsEndpoints extends PodsService {
 
     private final KubernetesGateway kube;
+    private final Tenancy tenancy;
     private final WireCodec codec;
     private final ProxyMetrics metrics;
 
-    public PodsEndpoints(KubernetesGateway kube, WireCodec codec, ProxyMetrics metrics) {
+    public PodsEndpoints(KubernetesGateway kube, WireCodec codec, ProxyMetrics metrics, Tenancy tenancy) {
+        this.tenancy = tenancy;
         this.kube = kube;
         this.codec = codec;
         this.metrics = metrics;
@@ -37,22 +40,22 @@ public final class PodsEndpoints extends PodsService {
 
     @Override
     protected void handleListPods(ServerRequest request, ServerResponse response, Optional<String> jobName) {
-        Caller caller = Caller.of(request);
+        Caller caller = Caller.of(request, tenancy);
         // The CLI sends ?job_name= when no job is given: empty means all pods.
         Optional<String> job = jobName.filter(n -> !n.isEmpty()).map(n -> Names.objectName("job", n));
-        Json.send(response, 200, codec.write(kube.listPods(caller.namespace(), job)));
+        Json.send(response, 200, codec.write(kube.listPods(caller.scope(), job)));
     }
 
     @Override
     protected void handleGetPodLogs(ServerRequest request, ServerResponse response, String podName,
                                     Optional<Boolean> ignored) {
-        Caller caller = Caller.of(request);
+        Caller caller = Caller.of(request, tenancy);
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
         String pod = Names.objectName("pod", podName);
         if (stream) {
-            LogResponses.stream(response, kube.followPodLog(caller.namespace(), pod), metrics);
+            LogResponses.stream(response, kube.followPodLog(caller.scope(), pod), metrics);
         } else {
-            LogResponses.send(response, kube.podLog(caller.namespace(), pod));
+            LogResponses.send(response, kube.podLog(caller.scope(), pod));
         }
     }
 

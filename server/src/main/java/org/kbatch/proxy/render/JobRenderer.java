@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
-import org.kbatch.proxy.naming.UserNamespace;
 import org.kbatch.proxy.naming.UsernameLabel;
 
 /**
@@ -34,7 +33,7 @@ public final class JobRenderer {
     public static <W extends HasMetadata> RenderedSubmission<W> render(W workload, ConfigMap code, Caller caller,
                                                                       RenderSettings settings) {
         String username = caller.username();
-        String namespace = UserNamespace.of(username);
+        String namespace = caller.namespace();
         String label = UsernameLabel.of(username);
 
         JobTemplateSpec job = Workloads.jobPart(workload);

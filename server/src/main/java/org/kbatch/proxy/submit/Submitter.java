@@ -21,6 +21,7 @@ import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
 import org.kbatch.proxy.policy.SubmissionRules;
+import org.kbatch.proxy.tenancy.SharedNamespaces;
 import org.kbatch.proxy.render.JobRenderer;
 import org.kbatch.proxy.render.RenderSettings;
 import org.kbatch.proxy.render.RenderedSubmission;
@@ -37,12 +38,15 @@ public final class Submitter {
     private static final System.Logger LOG = System.getLogger(Submitter.class.getName());
 
     private final KubernetesGateway kube;
+    /** Marks the namespaces the proxy created. */
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+
     /** Label carrying the id of the submission that created an object. */
     public static final String SUBMISSION_LABEL = "kbatch.jupyter.org/submission";
 
     private final RenderSettings settings;
     private final PodSecurityPolicy policy;
-    private final boolean createUserNamespace;
+    private final Quotas quotas;
     private final Duration lateSweepDelay;
 
     /**
@@ -50,38 +54,46 @@ public final class Submitter {
      *                       may take)
      */
     public Submitter(KubernetesGateway kube, RenderSettings settings, PodSecurityPolicy policy,
-                     boolean createUserNamespace, Duration lateSweepDelay) {
+                     Quotas quotas, Duration lateSweepDelay) {
         this.kube = kube;
         this.settings = settings;
         this.policy = policy;
-        this.createUserNamespace = createUserNamespace;
+        this.quotas = quotas;
         this.lateSweepDelay = lateSweepDelay;
     }
 
     public Job submit(Caller caller, JobSubmission submission) {
-        SubmissionRules.check(requireJob(submission.job()), "Job", submission.code());
-        RenderedSubmission<Job> rendered = JobRenderer.render(requireJob(submission.job()), submission.code(),
-                renderCaller(caller), settings);
-        return submit(rendered, job -> kube.create(rendered.namespace(), job));
+        Job job = requireJob(submission.job());
+        SubmissionRules.check(job, "Job", submission.code());
+        RenderedSubmission<Job> rendered = JobRenderer.render(SharedNamespaces.uniqueName(job, caller.placement()),
+                submission.code(), renderCaller(caller), settings);
+        return submit(caller, rendered, created -> kube.create(rendered.namespace(), created));
     }
 
     public CronJob submit(Caller caller, CronJobSubmission submission) {
-        SubmissionRules.check(requireJob(submission.job()), "CronJob", submission.code());
-        RenderedSubmission<CronJob> rendered = JobRenderer.render(requireJob(submission.job()), submission.code(),
-                renderCaller(caller), settings);
-        return submit(rendered, cronJob -> kube.create(rendered.namespace(), cronJob));
+        CronJob cronJob = requireJob(submission.job());
+        SubmissionRules.check(cronJob, "CronJob", submission.code());
+        RenderedSubmission<CronJob> rendered = JobRenderer.render(
+                SharedNamespaces.uniqueName(cronJob, caller.placement()), submission.code(), renderCaller(caller),
+                settings);
+        return submit(caller, rendered, created -> kube.create(rendered.namespace(), created));
     }
 
-    private <W extends HasMetadata> W submit(RenderedSubmission<W> rendered, java.util.function.UnaryOperator<W> create) {
+    private <W extends HasMetadata> W submit(Caller caller, RenderedSubmission<W> rendered,
+                                             java.util.function.UnaryOperator<W> create) {
         // The pod security policy is checked on what would run, before any Kubernetes call.
         rendered = rendered.withWorkload(policy.check(policy.withDefaults(rendered.workload())));
         String namespace = rendered.namespace();
-        if (createUserNamespace) {
-            // The cluster's Pod Security Admission enforces the same level in the namespaces the proxy creates.
+        if (caller.placement().createNamespace()) {
+            // The cluster's Pod Security Admission enforces the same level in the namespaces the proxy creates;
+            // the managed-by label marks them as the proxy's (only those are ever cleaned up).
             kube.ensureNamespace(namespace, Map.of(
                     "pod-security.kubernetes.io/enforce", policy.level().label(),
                     "pod-security.kubernetes.io/enforce-version", "latest",
-                    "app.kubernetes.io/managed-by", "kbatch-proxy"));
+                    MANAGED_BY, "kbatch-proxy"));
+        }
+        if (!caller.placement().shared()) {
+            quotas.reconcile(namespace);
         }
         // Every object of this submission carries its id, so a rollback also finds one whose creation timed out
         // on our side but went through on the API server's.
@@ -169,6 +181,6 @@ public final class Submitter {
     }
 
     private static org.kbatch.proxy.render.Caller renderCaller(Caller caller) {
-        return new org.kbatch.proxy.render.Caller(caller.username(), caller.token());
+        return new org.kbatch.proxy.render.Caller(caller.username(), caller.token(), caller.namespace());
     }
 }

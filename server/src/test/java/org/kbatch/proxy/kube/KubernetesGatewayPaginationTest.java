@@ -38,7 +38,7 @@ class KubernetesGatewayPaginationTest {
         KubernetesGateway gateway = new KubernetesGateway(KubernetesClients.forUrl(client.getMasterUrl().toString()),
                 new ProxyMetrics());
 
-        var list = gateway.listJobs("kbatch-alice");
+        var list = gateway.listJobs(Scope.own("kbatch-alice"));
 
         assertThat(list.getItems().stream().map(j -> j.getMetadata().getName()).toList(), contains("a", "b", "c"));
         assertThat(list.getMetadata().getContinue(), is((Object) null));
@@ -59,7 +59,7 @@ class KubernetesGatewayPaginationTest {
         KubernetesGateway gateway = new KubernetesGateway(KubernetesClients.forUrl(client.getMasterUrl().toString()),
                 new ProxyMetrics());
 
-        assertThat(gateway.listPods("kbatch-bob", Optional.of("j")).getItems().stream()
+        assertThat(gateway.listPods(Scope.own("kbatch-bob"), Optional.of("j")).getItems().stream()
                 .map(p -> p.getMetadata().getName()).toList(), contains("p1", "p2"));
     }
 

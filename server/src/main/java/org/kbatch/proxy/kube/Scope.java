@@ -1,0 +1,29 @@
+package org.kbatch.proxy.kube;
+
+import java.util.Optional;
+
+import org.kbatch.proxy.naming.UsernameLabel;
+
+/**
+ * What one caller may see: a namespace, and in a namespace shared by several users, only the objects carrying their
+ * username label. Every read, delete and log call of the gateway goes through a scope.
+ *
+ * @param namespace  the namespace
+ * @param ownerLabel the value of {@code kbatch.jupyter.org/username} the objects must carry; empty in a namespace of
+ *                   the caller's own
+ */
+public record Scope(String namespace, Optional<String> ownerLabel) {
+
+    public static Scope own(String namespace) {
+        return new Scope(namespace, Optional.empty());
+    }
+
+    public static Scope shared(String namespace, String ownerLabel) {
+        return new Scope(namespace, Optional.of(ownerLabel));
+    }
+
+    /** Whether an object with these labels is the caller's (always, in their own namespace). */
+    public boolean owns(java.util.Map<String, String> labels) {
+        return ownerLabel.isEmpty() || (labels != null && ownerLabel.get().equals(labels.get(UsernameLabel.KEY)));
+    }
+}

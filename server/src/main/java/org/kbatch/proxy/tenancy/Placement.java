@@ -1,0 +1,12 @@
+package org.kbatch.proxy.tenancy;
+
+/**
+ * Where a caller's objects live.
+ *
+ * @param namespace       the namespace
+ * @param shared          whether other users' objects live there too: then every request is filtered by the
+ *                        username label, and a user's object names are made unique
+ * @param createNamespace whether the proxy creates the namespace on a submission (only the per-user one)
+ */
+public record Placement(String namespace, boolean shared, boolean createNamespace) {
+}
