@@ -17,6 +17,7 @@ import org.kbatch.proxy.auth.AuthFilter;
 import org.kbatch.proxy.auth.HubClient;
 import org.kbatch.proxy.auth.ScopePolicy;
 import org.kbatch.proxy.auth.TokenAuthenticator;
+import org.kbatch.proxy.cleanup.EmptyNamespaces;
 import org.kbatch.proxy.config.ConfigException;
 import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.errors.ErrorResponses;
@@ -69,6 +70,10 @@ public final class Main {
             return;
         }
         WebServer server = start(config, parts);
+        if (config.deleteEmptyNamespacesAfter() != null) {
+            new EmptyNamespaces(parts.kube(), config.deleteEmptyNamespacesAfter(), java.time.Clock.systemUTC())
+                    .start(EmptyNamespaces.interval(config.deleteEmptyNamespacesAfter()));
+        }
         String url = "http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + server.port()
                 + config.prefix() + "/";
         System.out.println("kbatch-proxy listening on " + url);

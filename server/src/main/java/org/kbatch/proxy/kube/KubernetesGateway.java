@@ -272,26 +272,28 @@ public final class KubernetesGateway {
     }
 
     /**
-     * The events about one of the caller's jobs and about its pods, oldest first. Asked per object with field selectors
-     * (never the whole namespace's events), and checked again by the involved object's kind and name.
+     * The events about one of the caller's jobs and about its pods, oldest first. The namespace's events are read page
+     * by page and matched on the involved object's kind and name (Kubernetes keeps events for an hour, so there are
+     * not many; field selectors on {@code involvedObject} would save that, but fabric8's mock server ignores them).
      */
     public EventList jobEvents(Scope scope, String jobName) {
         getJob(scope, jobName);
-        List<Event> events = new ArrayList<>(eventsAbout(scope.namespace(), "Job", jobName));
-        for (Pod pod : listPods(scope, Optional.of(jobName)).getItems()) {
-            events.addAll(eventsAbout(scope.namespace(), "Pod", pod.getMetadata().getName()));
-        }
+        java.util.Set<String> pods = new java.util.HashSet<>();
+        listPods(scope, Optional.of(jobName)).getItems().forEach(p -> pods.add(p.getMetadata().getName()));
+        List<Event> events = new ArrayList<>(eventsAbout(scope.namespace(), java.util.Set.of(jobName), pods));
         events.sort(java.util.Comparator.comparing(KubernetesGateway::eventTime));
         return new EventListBuilder().withApiVersion("v1").withKind("EventList").withMetadata(new ListMeta())
                 .withItems(events).build();
     }
 
-    private List<Event> eventsAbout(String namespace, String kind, String name) {
+    private List<Event> eventsAbout(String namespace, java.util.Set<String> jobs, java.util.Set<String> pods) {
         List<Event> items = new ArrayList<>();
-        paged(options -> metrics.kubernetes("list-events", () -> client.v1().events().inNamespace(namespace)
-                .withField("involvedObject.kind", kind).withField("involvedObject.name", name).list(options)), items);
-        return items.stream().filter(e -> e.getInvolvedObject() != null && kind.equals(e.getInvolvedObject().getKind())
-                && name.equals(e.getInvolvedObject().getName())).toList();
+        paged(options -> metrics.kubernetes("list-events",
+                () -> client.v1().events().inNamespace(namespace).list(options)), items);
+        return items.stream().filter(e -> e.getInvolvedObject() != null
+                && ("Job".equals(e.getInvolvedObject().getKind()) && jobs.contains(e.getInvolvedObject().getName())
+                || "Pod".equals(e.getInvolvedObject().getKind()) && pods.contains(e.getInvolvedObject().getName())))
+                .toList();
     }
 
     /** When an event happened: the newest of its timestamps that is set (all RFC 3339 UTC, so they sort as text). */
@@ -307,6 +309,34 @@ public final class KubernetesGateway {
         }
         return e.getMetadata() == null || e.getMetadata().getCreationTimestamp() == null ? ""
                 : e.getMetadata().getCreationTimestamp();
+    }
+
+    /** The namespaces carrying this label (the ones the proxy created). */
+    public List<Namespace> namespacesLabelled(String label, String value) {
+        return metrics.kubernetes("list-namespaces",
+                () -> client.namespaces().withLabel(label, value).list().getItems());
+    }
+
+    /** Whether the namespace holds any Job or CronJob. */
+    public boolean holdsJobs(String namespace) {
+        ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
+        return !metrics.kubernetes("list-jobs", () -> client.batch().v1().jobs().inNamespace(namespace).list(one))
+                .getItems().isEmpty()
+                || !metrics.kubernetes("list-cronjobs",
+                () -> client.batch().v1().cronjobs().inNamespace(namespace).list(one)).getItems().isEmpty();
+    }
+
+    /** Sets (or, with {@code null}, removes) one annotation of a namespace (a JSON merge patch). */
+    public void annotateNamespace(String namespace, String key, String value) {
+        java.util.Map<String, Object> annotations = new java.util.HashMap<>();
+        annotations.put(key, value);
+        String patch = JSON.writeValueAsString(java.util.Map.of("metadata", java.util.Map.of("annotations", annotations)));
+        metrics.kubernetes("patch-namespace", () -> client.namespaces().withName(namespace)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+    }
+
+    public void deleteNamespace(String namespace) {
+        metrics.kubernetes("delete-namespace", () -> client.namespaces().withName(namespace).delete());
     }
 
     /** In a shared namespace, only the caller's objects (by their username label). */

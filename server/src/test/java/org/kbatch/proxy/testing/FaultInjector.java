@@ -34,6 +34,7 @@ public final class FaultInjector implements AutoCloseable {
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private volatile BiPredicate<String, String> failWhen = (method, path) -> false;
     private volatile int failStatus = 500;
+    private volatile String failMessage;
     private volatile BiPredicate<String, String> slowWhen = (method, path) -> false;
     private volatile long slowMillis;
 
@@ -60,7 +61,13 @@ public final class FaultInjector implements AutoCloseable {
 
     /** From now on, requests matching {@code (method, path)} fail with {@code status}. */
     public void fail(int status, BiPredicate<String, String> when) {
+        fail(status, null, when);
+    }
+
+    /** As {@link #fail(int, BiPredicate)}, answering with this {@code Status.message} (e.g. a quota refusal). */
+    public void fail(int status, String message, BiPredicate<String, String> when) {
         this.failStatus = status;
+        this.failMessage = message;
         this.failWhen = when;
     }
 
@@ -97,8 +104,11 @@ public final class FaultInjector implements AutoCloseable {
                 Thread.sleep(slowMillis);
             }
             if (failWhen.test(method, path)) {
-                String body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"injected failure "
-                        + failStatus + " on " + method + " " + path + "\",\"reason\":\"InternalError\",\"code\":" + failStatus + "}";
+                String message = failMessage != null ? failMessage
+                        : "injected failure " + failStatus + " on " + method + " " + path;
+                String body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+                        + tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(message)
+                        + ",\"reason\":\"InternalError\",\"code\":" + failStatus + "}";
                 send(exchange, failStatus, "application/json", body.getBytes(StandardCharsets.UTF_8));
                 return;
             }

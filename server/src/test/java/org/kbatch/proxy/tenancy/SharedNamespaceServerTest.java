@@ -1,0 +1,158 @@
+package org.kbatch.proxy.tenancy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.kbatch.client.ApiClient;
+import org.kbatch.client.ApiException;
+import org.kbatch.client.api.CronjobsApi;
+import org.kbatch.client.api.EventsApi;
+import org.kbatch.client.api.JobsApi;
+import org.kbatch.client.api.PodsApi;
+import org.kbatch.client.model.CronJobSubmission;
+import org.kbatch.client.model.JobSubmission;
+import org.kbatch.proxy.Main;
+import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.StubHub;
+import org.kbatch.proxy.testing.TestServers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * KBATCH_JOB_NAMESPACE: every user's jobs in one namespace, isolated by the username label as strongly as by
+ * namespaces: user B cannot see, show, delete, read logs or events of user A's jobs, whatever they send.
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+@ServerTest
+class SharedNamespaceServerTest {
+
+    static KubernetesMockServer server;
+    static KubernetesClient client;
+
+    private static final String SHARED = "batch-shared";
+    private static final StubHub HUB = StubHub.start().user("alice-token", "alice").user("bob-token", "bob");
+    private static final Map<String, String> ALICE = TestServers.token("alice-token");
+    private static final Map<String, String> BOB = TestServers.token("bob-token");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ApiClient api;
+    private final JobsApi jobs;
+    private final CronjobsApi cronjobs;
+    private final PodsApi pods;
+    private final EventsApi events;
+
+    SharedNamespaceServerTest(URI uri) {
+        this.api = TestServers.client(uri, "");
+        this.jobs = new JobsApi(api);
+        this.cronjobs = new CronjobsApi(api);
+        this.pods = new PodsApi(api);
+        this.events = new EventsApi(api);
+    }
+
+    @SetUpServer
+    static void setUp(WebServerConfig.Builder builder) {
+        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl(),
+                "KBATCH_JOB_NAMESPACE", SHARED, "KBATCH_CREATE_USER_NAMESPACE", "false"));
+        Main.setUp(builder, config,
+                Main.Components.create(config, KubernetesClients.forUrl(client.getMasterUrl().toString())));
+    }
+
+    @AfterAll
+    static void stopHub() {
+        HUB.stop();
+    }
+
+    private JobSubmission submission(String fixedName) throws Exception {
+        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/05-job-submit-with-code.json").toFile())
+                .path("request").path("body");
+        JobSubmission s = api.getObjectMapper().readValue(body.toString(), JobSubmission.class);
+        if (fixedName != null) {
+            s.getJob().getMetadata().setGenerateName(null);
+            s.getJob().getMetadata().setName(fixedName);
+        }
+        return s;
+    }
+
+    @Test
+    void usersShareTheNamespaceButNeverSeeEachOther() throws Exception {
+        String a = jobs.submitJob(submission(null), ALICE).getMetadata().getName();
+        String b = jobs.submitJob(submission(null), BOB).getMetadata().getName();
+        assertThat(client.batch().v1().jobs().inNamespace(SHARED).withName(a).get().getMetadata().getNamespace(), is(SHARED));
+        assertThat(client.namespaces().list().getItems(), empty());
+
+        client.pods().inNamespace(SHARED).resource(new PodBuilder().withNewMetadata().withName(a + "-p")
+                .addToLabels("job-name", a).addToLabels("batch.kubernetes.io/job-name", a)
+                .addToLabels("kbatch.jupyter.org/username", "alice").endMetadata().build()).create();
+        client.v1().events().inNamespace(SHARED).resource(new EventBuilder().withNewMetadata().withName("e1").endMetadata()
+                .withNewInvolvedObject().withKind("Job").withName(a).withNamespace(SHARED).endInvolvedObject()
+                .withReason("SuccessfulCreate").withLastTimestamp("2026-11-25T12:00:00Z").build()).create();
+
+        var alices = jobs.listJobs(ALICE).getItems();
+        var bobs = jobs.listJobs(BOB).getItems();
+        assertThat(alices.stream().map(j -> j.getMetadata().getName()).toList(), hasItem(a));
+        assertThat(alices.stream().map(j -> j.getMetadata().getName()).toList(), not(hasItem(b)));
+        assertThat(bobs.stream().map(j -> j.getMetadata().getName()).toList(), hasItem(b));
+        assertThat(bobs.stream().map(j -> j.getMetadata().getName()).toList(), not(hasItem(a)));
+        assertThat(alices.stream().allMatch(j -> "alice".equals(j.getMetadata().getLabels().get("kbatch.jupyter.org/username"))),
+                is(true));
+        assertThat(pods.listPods("", BOB).getItems(), empty());
+        assertThat(pods.listPods(a, BOB).getItems(), empty());
+        assertThat(pods.listPods(a, ALICE).getItems(), hasSize(1));
+        for (var call : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> jobs.getJob(a, BOB), () -> jobs.deleteJob(a, BOB), () -> jobs.getJobLogs(a, false, BOB),
+                () -> pods.getPodLogs(a + "-p", false, BOB), () -> events.listJobEvents(a, BOB))) {
+            ApiException e = assertThrows(ApiException.class, call);
+            assertThat(e.getCode(), is(404));
+            assertThat(e.getResponseBody(), not(containsString("alice")));
+        }
+        assertThat(events.listJobEvents(a, ALICE).getItems(), hasSize(1));
+        // still there for alice after bob's attempts
+        assertThat(jobs.getJob(a, ALICE).getMetadata().getName(), is(a));
+        assertThat(jobs.deleteJob(a, ALICE).getStatus(), is("Success"));
+    }
+
+    @Test
+    void fixedNamesCannotCollideAcrossUsers() throws Exception {
+        String a = jobs.submitJob(submission("report"), ALICE).getMetadata().getName();
+        String b = jobs.submitJob(submission("report"), BOB).getMetadata().getName();
+        assertThat(a, startsWith("report-"));
+        assertThat(b, startsWith("report-"));
+        assertThat(a.equals(b), is(false));
+    }
+
+    @Test
+    void cronJobsAreIsolatedToo() throws Exception {
+        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/26-cronjob-submit.json").toFile())
+                .path("request").path("body");
+        CronJobSubmission s = api.getObjectMapper().readValue(body.toString(), CronJobSubmission.class);
+        String c = cronjobs.submitCronJob(s, ALICE).getMetadata().getName();
+        assertThat(cronjobs.listCronJobs(BOB).getItems(), empty());
+        assertThat(assertThrows(ApiException.class, () -> cronjobs.getCronJob(c, BOB)).getCode(), is(404));
+        assertThat(assertThrows(ApiException.class, () -> cronjobs.deleteCronJob(c, BOB)).getCode(), is(404));
+        assertThat(cronjobs.listCronJobs(ALICE).getItems(), hasSize(1));
+    }
+}
