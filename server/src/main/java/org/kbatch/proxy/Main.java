@@ -23,6 +23,7 @@ import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.errors.ErrorResponses;
 import org.kbatch.proxy.events.EventsEndpoints;
 import org.kbatch.proxy.cronjobs.CronJobsEndpoints;
+import org.kbatch.proxy.docs.SwaggerUi;
 import org.kbatch.proxy.jobs.JobsEndpoints;
 import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.kube.KubernetesGateway;
@@ -116,6 +117,7 @@ public final class Main {
         if (!prefix.isEmpty()) {
             routing.get("/", service::root);
         }
+        SwaggerUi.register(routing, prefix);
         routing.register(prefix.isEmpty() ? "/" : prefix,
                 service,
                 new JobsEndpoints(parts.kube(), parts.submitter(), parts.codec(), parts.metrics(), parts.tenancy()),
