@@ -40,6 +40,10 @@ public final class LogResponses {
              OutputStream out = res.outputStream()) {
             String line;
             while ((line = lines.readLine()) != null) {
+                if (line.isEmpty()) {
+                    // A zero-length chunk would end the chunked response; the reference sends nothing for it either.
+                    continue;
+                }
                 out.write(line.getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
