@@ -84,7 +84,8 @@ Where the job settings of the chart's ConfigMap are mounted.
 {{- end }}
 
 {{/*
-The ConfigMap's data: the job template and the profiles, as YAML files (only those that are set).
+The ConfigMap's data: the job template, the profiles, the per-user ResourceQuota and LimitRange, as YAML files (only
+those that are set).
 */}}
 {{- define "kbatch-proxy.configData" -}}
 {{- with .Values.app.job_template }}
@@ -95,6 +96,40 @@ job-template.yaml: |
 profiles.yaml: |
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- with .Values.app.user_resource_quota }}
+user-resource-quota.yaml: |
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.app.user_limit_range }}
+user-limit-range.yaml: |
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+app.namespace_by_group_fallback, checked: user (the default) or deny.
+*/}}
+{{- define "kbatch-proxy.namespaceFallback" -}}
+{{- $fallback := .Values.app.namespace_by_group_fallback | default "user" }}
+{{- if not (has $fallback (list "user" "deny")) }}
+{{- fail (printf "app.namespace_by_group_fallback must be user or deny, got %v" $fallback) }}
+{{- end }}
+{{- $fallback }}
+{{- end }}
+
+{{/*
+app.delete_empty_namespaces_after as a string, checked: seconds, or a number with s, m, h or d; "" when off.
+*/}}
+{{- define "kbatch-proxy.deleteEmptyNamespacesAfter" -}}
+{{- $after := .Values.app.delete_empty_namespaces_after | default "" }}
+{{- if kindIs "float64" $after }}
+{{- $after = $after | int64 }}
+{{- end }}
+{{- $after = toString $after }}
+{{- if and $after (not (regexMatch "^[0-9]+[smhd]?$" $after)) }}
+{{- fail (printf "app.delete_empty_namespaces_after must be seconds or e.g. 30m, 24h, 7d, got %v" $after) }}
+{{- end }}
+{{- $after }}
 {{- end }}
 
 {{/*

@@ -219,7 +219,16 @@ class HelmChartTest {
                 () -> assertEquals("baseline", defaults.envValue("KBATCH_POD_SECURITY")),
                 () -> assertEquals(JSON.createObjectNode(), JSON.readTree(defaults.envValue("KBATCH_JOB_EXTRA_ENV"))),
                 () -> assertFalse(defaults.envEntry("KBATCH_JOB_TEMPLATE_FILE").isPresent(), "no template, no file"),
-                () -> assertFalse(defaults.envEntry("KBATCH_PROFILE_FILE").isPresent(), "no profiles, no file"));
+                () -> assertFalse(defaults.envEntry("KBATCH_PROFILE_FILE").isPresent(), "no profiles, no file"),
+                () -> assertEquals("true", defaults.envValue("KBATCH_CREATE_USER_NAMESPACE")),
+                () -> assertEquals("user", defaults.envValue("KBATCH_NAMESPACE_BY_GROUP_FALLBACK")),
+                () -> assertFalse(defaults.envEntry("KBATCH_JOB_NAMESPACE").isPresent(), "per-user namespaces"),
+                () -> assertFalse(defaults.envEntry("KBATCH_NAMESPACE_BY_GROUP").isPresent(), "no groups"),
+                () -> assertFalse(defaults.envEntry("KBATCH_USER_RESOURCE_QUOTA_FILE").isPresent(), "no quota"),
+                () -> assertFalse(defaults.envEntry("KBATCH_USER_LIMIT_RANGE_FILE").isPresent(), "no limit range"),
+                () -> assertFalse(defaults.envEntry("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER").isPresent(),
+                        "no cleanup"),
+                () -> assertEquals(Set.of(), fieldNames(defaults.one("ConfigMap").path("data")), "no files"));
     }
 
     @Test
@@ -260,7 +269,12 @@ class HelmChartTest {
                 () -> assertEquals("2097152", full.envValue("KBATCH_MAX_REQUEST_BYTES"), "whole numbers stay whole"),
                 () -> assertEquals(app.at("/extra_env/JUPYTERHUB_OAUTH_ACCESS_SCOPES"),
                         JSON.readTree(full.envValue("JUPYTERHUB_OAUTH_ACCESS_SCOPES")), "lists become JSON"),
-                () -> assertEquals("-XX:MaxRAMPercentage=60", full.envValue("JAVA_TOOL_OPTIONS")));
+                () -> assertEquals("-XX:MaxRAMPercentage=60", full.envValue("JAVA_TOOL_OPTIONS")),
+                () -> assertEquals("kbatch-shared", full.envValue("KBATCH_JOB_NAMESPACE")),
+                () -> assertEquals(app.path("namespace_by_group"),
+                        JSON.readTree(full.envValue("KBATCH_NAMESPACE_BY_GROUP")), "the groups as a JSON object"),
+                () -> assertEquals("deny", full.envValue("KBATCH_NAMESPACE_BY_GROUP_FALLBACK")),
+                () -> assertEquals("7d", full.envValue("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER")));
     }
 
     @Test
@@ -275,6 +289,19 @@ class HelmChartTest {
         assertEquals(fullValues.at("/app/profiles"), RenderedChart.readYaml(profiles));
     }
 
+    @Test
+    void theUserQuotaAndLimitRangeAreFilesOfTheMountedConfigMap() {
+        for (String[] file : List.of(
+                new String[] {"KBATCH_USER_RESOURCE_QUOTA_FILE", "/app/user_resource_quota", "user-resource-quota.yaml"},
+                new String[] {"KBATCH_USER_LIMIT_RANGE_FILE", "/app/user_limit_range", "user-limit-range.yaml"})) {
+            String path = full.envValue(file[0]);
+            assertTrue(path.endsWith("/" + file[2]), file[0] + "=" + path);
+            String content = full.configMapFile(path)
+                    .orElseThrow(() -> new AssertionError(path + " is not a file of a mounted ConfigMap"));
+            assertEquals(fullValues.at(file[1]), RenderedChart.readYaml(content), file[2]);
+        }
+    }
+
     /** The rendered settings, files included, read by the proxy's own configuration code. */
     @Test
     void theProxyAcceptsTheRenderedSettings(@TempDir Path dir) throws Exception {
@@ -283,7 +310,8 @@ class HelmChartTest {
             String name = entry.path("name").asString();
             env.put(name, entry.has("value") ? entry.path("value").asString() : "from-a-secret");
         }
-        for (String fileVariable : List.of("KBATCH_JOB_TEMPLATE_FILE", "KBATCH_PROFILE_FILE")) {
+        for (String fileVariable : List.of("KBATCH_JOB_TEMPLATE_FILE", "KBATCH_PROFILE_FILE",
+                "KBATCH_USER_RESOURCE_QUOTA_FILE", "KBATCH_USER_LIMIT_RANGE_FILE")) {
             Path local = dir.resolve(fileVariable + ".yaml");
             Files.writeString(local, full.configMapFile(env.get(fileVariable)).orElseThrow());
             env.put(fileVariable, local.toString());
@@ -305,7 +333,34 @@ class HelmChartTest {
                 () -> assertEquals(fullValues.at("/app/profiles"), config.profiles()),
                 () -> assertNotNull(config.jobTemplate()),
                 () -> assertEquals(JSON.convertValue(fullValues.at("/app/job_template"), Map.class),
-                        config.jobTemplate()));
+                        config.jobTemplate()),
+                () -> assertEquals("kbatch-shared", config.jobNamespace()),
+                () -> assertEquals(Map.of("physics", "kbatch-physics", "chemistry", "kbatch-chemistry"),
+                        config.namespaceByGroup()),
+                () -> assertTrue(config.denyWithoutGroup(), "fallback deny"),
+                () -> assertEquals(JSON.convertValue(fullValues.at("/app/user_resource_quota"), Map.class),
+                        config.userResourceQuota()),
+                () -> assertEquals(JSON.convertValue(fullValues.at("/app/user_limit_range"), Map.class),
+                        config.userLimitRange()),
+                () -> assertEquals(java.time.Duration.ofDays(7), config.deleteEmptyNamespacesAfter()));
+    }
+
+    /** The default values, read back the same way: per-user namespaces, no quotas, no cleanup. */
+    @Test
+    void theProxyAcceptsTheDefaultSettings() {
+        Map<String, String> env = new HashMap<>();
+        for (JsonNode entry : defaults.container().path("env").values()) {
+            env.put(entry.path("name").asString(), entry.has("value") ? entry.path("value").asString() : "x");
+        }
+        ProxyConfig config = ProxyConfig.from(Config.just(ConfigSources.create(env)));
+        assertAll(
+                () -> assertTrue(config.createUserNamespace()),
+                () -> assertEquals(null, config.jobNamespace()),
+                () -> assertEquals(Map.of(), config.namespaceByGroup()),
+                () -> assertFalse(config.denyWithoutGroup()),
+                () -> assertEquals(null, config.userResourceQuota()),
+                () -> assertEquals(null, config.userLimitRange()),
+                () -> assertEquals(null, config.deleteEmptyNamespacesAfter()));
     }
 
     @Test
@@ -328,6 +383,43 @@ class HelmChartTest {
             assertEquals(level, RenderedChart.template(t -> t.set("app.pod_security", level))
                     .envValue("KBATCH_POD_SECURITY"));
         }
+    }
+
+    @Test
+    void anUnknownFallbackOrDurationIsRefused() {
+        Exception fallback = assertThrows(Exception.class,
+                () -> RenderedChart.template(t -> t.set("app.namespace_by_group_fallback", "nobody")));
+        assertTrue(fallback.getMessage().contains("app.namespace_by_group_fallback"), fallback.getMessage());
+        Exception after = assertThrows(Exception.class,
+                () -> RenderedChart.template(t -> t.set("app.delete_empty_namespaces_after", "1w")));
+        assertTrue(after.getMessage().contains("app.delete_empty_namespaces_after"), after.getMessage());
+        for (String ok : List.of("3600", "30m", "24h", "7d", "90s")) {
+            assertEquals(ok, RenderedChart.template(t -> t.set("app.delete_empty_namespaces_after", ok))
+                    .envValue("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER"));
+        }
+    }
+
+    @Test
+    void aDurationInSecondsMayBeANumber(@TempDir Path dir) throws Exception {
+        Path values = dir.resolve("values.yaml");
+        Files.writeString(values, "app:\n  delete_empty_namespaces_after: 86400\n");
+        assertEquals("86400", RenderedChart.template(t -> t.withValuesFile(values))
+                .envValue("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER"));
+    }
+
+    @Test
+    void changingTheQuotaOrTheLimitRangeRollsThePods() {
+        String quota = configChecksum(RenderedChart.template(t -> t.set("app.user_resource_quota.spec.hard.pods", 10)));
+        String otherQuota = configChecksum(RenderedChart.template(t -> t.set("app.user_resource_quota.spec.hard.pods",
+                20)));
+        String limits = configChecksum(RenderedChart.template(t -> t
+                .set("app.user_limit_range.spec.limits[0].type", "Container")));
+        String otherLimits = configChecksum(RenderedChart.template(t -> t
+                .set("app.user_limit_range.spec.limits[0].type", "Pod")));
+        assertNotEquals(configChecksum(defaults), quota, "adding a quota changes the checksum");
+        assertNotEquals(quota, otherQuota, "a changed quota changes the checksum");
+        assertNotEquals(configChecksum(defaults), limits, "adding a limit range changes the checksum");
+        assertNotEquals(limits, otherLimits, "a changed limit range changes the checksum");
     }
 
     @Test
@@ -483,6 +575,10 @@ class HelmChartTest {
         return array.values().stream().map(JsonNode::asString).toList();
     }
 
+    private static Set<String> fieldNames(JsonNode object) {
+        return new TreeSet<>(object.propertyNames());
+    }
+
     private static String decode(JsonNode base64) {
         return new String(java.util.Base64.getDecoder().decode(base64.asString()),
                 java.nio.charset.StandardCharsets.UTF_8);
@@ -511,6 +607,7 @@ class HelmChartTest {
     /** Values whose keys are the user's own (free-form maps and Kubernetes objects). */
     private static boolean isFreeForm(String path) {
         return List.of("app.job_template.", "app.profiles.", "app.job_extra_env.", "app.extra_env.",
+                        "app.namespace_by_group.", "app.user_resource_quota.", "app.user_limit_range.",
                         "app.extraFiles.", "serviceAccount.annotations.", "podAnnotations.", "extraPodLabels.",
                         "podSecurityContext.", "securityContext.", "ingress.annotations.", "ingress.hosts.",
                         "ingress.tls.", "resources.", "nodeSelector.", "affinity.", "tolerations.",
