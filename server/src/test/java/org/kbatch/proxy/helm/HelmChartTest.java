@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,30 +89,110 @@ class HelmChartTest {
     // --- RBAC ---
 
     @Test
-    void theClusterRoleGrantsExactlyThePermissionsTheCodeNeeds() {
-        Set<String> required = KubernetesPermissions.REQUIRED.stream()
-                .flatMap(rule -> rule.verbs().stream().map(verb -> permission(rule.apiGroup(), rule.resource(), verb)))
-                .collect(Collectors.toCollection(TreeSet::new));
-        for (RenderedChart chart : List.of(defaults, full)) {
-            Set<String> granted = granted(chart.one("ClusterRole"));
-            Set<String> missing = new TreeSet<>(required);
-            missing.removeAll(granted);
-            Set<String> extra = new TreeSet<>(granted);
-            extra.removeAll(required);
-            assertAll(
-                    () -> assertEquals(Set.of(), missing, "the ClusterRole lacks permissions the code uses"),
-                    () -> assertEquals(Set.of(), extra, "the ClusterRole grants permissions the code does not use"));
+    void withTheDefaultValuesTheClusterRoleIsExactlyWhatTheCodeNeeds() {
+        assertEquals(KubernetesPermissions.REQUIRED, KubernetesPermissions.required(true, false, false));
+        assertGrantsExactly(KubernetesPermissions.required(true, false, false), defaults.one("ClusterRole"),
+                "the default ClusterRole");
+        assertTrue(defaults.all("Role").isEmpty() && defaults.all("RoleBinding").isEmpty(), "no Roles by default");
+    }
+
+    /** The full values choose every namespace but clean up: a ClusterRole, with quotas and cleanup, no create. */
+    @Test
+    void withEveryValueSetTheClusterRoleAddsQuotasAndCleanup() {
+        assertGrantsExactly(KubernetesPermissions.required(false, true, true), full.one("ClusterRole"),
+                "the ClusterRole of the full values");
+        assertTrue(full.all("Role").isEmpty(), "no Roles: the cleanup lists namespaces cluster-wide");
+    }
+
+    /** Each optional feature adds its rules, and only those: checked one by one against the code's list. */
+    @Test
+    void theClusterRoleFollowsTheFeatures() {
+        record Case(String what, UnaryOperator<TemplateCommand> values, List<KubernetesPermissions.Rule> rules) {
+        }
+        List<Case> cases = List.of(
+                new Case("namespace creation and cleanup, merged", t -> t
+                        .set("app.delete_empty_namespaces_after", "24h"),
+                        KubernetesPermissions.required(true, false, false, true)),
+                new Case("cleanup without namespace creation", t -> t
+                        .set("app.create_user_namespace", false)
+                        .set("app.delete_empty_namespaces_after", "86400"),
+                        KubernetesPermissions.required(false, false, false, true)),
+                new Case("neither: no namespaces rule at all", t -> t
+                        .set("app.create_user_namespace", false),
+                        KubernetesPermissions.required(false, false, false, false)),
+                new Case("a quota only", t -> t
+                        .set("app.user_resource_quota.kind", "ResourceQuota")
+                        .set("app.user_resource_quota.spec.hard.pods", "10"),
+                        KubernetesPermissions.required(true, true, false, false)),
+                new Case("a limit range only", t -> t
+                        .set("app.user_limit_range.kind", "LimitRange"),
+                        KubernetesPermissions.required(true, false, true, false)),
+                new Case("groups with the fallback 'user': per-user namespaces remain", t -> t
+                        .set("app.create_user_namespace", false)
+                        .set("app.namespace_by_group.physics", "kbatch-physics"),
+                        KubernetesPermissions.required(false, false, false, false)),
+                new Case("a shared namespace, but the proxy may create namespaces", t -> t
+                        .set("app.job_namespace", "kbatch-shared"),
+                        KubernetesPermissions.required(true, false, false, false)));
+        for (Case c : cases) {
+            RenderedChart chart = RenderedChart.template(c.values());
+            assertGrantsExactly(c.rules(), chart.one("ClusterRole"), c.what());
+            assertTrue(chart.all("Role").isEmpty(), c.what() + ": no Roles");
+            assertBinding(chart, "kbatch-proxy");
         }
     }
 
+    /**
+     * Only admin-chosen namespaces, none created or cleaned up: a Role and a RoleBinding in each distinct namespace,
+     * with exactly what every configuration needs (no namespace permission), and nothing cluster-wide.
+     */
     @Test
-    void thePermissionsListNamesEachResourceOnceWithoutDuplicateVerbs() {
-        Set<String> resources = new TreeSet<>();
-        for (KubernetesPermissions.Rule rule : KubernetesPermissions.REQUIRED) {
-            assertTrue(resources.add(rule.apiGroup() + "/" + rule.resource()), "listed twice: " + rule);
-            assertEquals(Set.copyOf(rule.verbs()).size(), rule.verbs().size(), "duplicate verbs: " + rule);
-            assertFalse(rule.verbs().isEmpty(), "no verbs: " + rule);
+    void withOnlyAdminChosenNamespacesTheRbacIsARoleInEach() {
+        RenderedChart chart = RenderedChart.template(t -> t
+                .set("app.create_user_namespace", false)
+                .set("app.job_namespace", "kbatch-shared")
+                .set("app.namespace_by_group.physics", "kbatch-physics")
+                .set("app.namespace_by_group.chemistry", "kbatch-physics")
+                .set("app.namespace_by_group.biology", "kbatch-shared")
+                .set("app.namespace_by_group.maths", "kbatch-maths")
+                .set("app.namespace_by_group_fallback", "deny")
+                // quotas only go to per-user namespaces, of which there are none here
+                .set("app.user_resource_quota.kind", "ResourceQuota"));
+        assertRolesIn(chart, "kbatch-proxy", Set.of("kbatch-shared", "kbatch-physics", "kbatch-maths"));
+    }
+
+    @Test
+    void aRoleAlsoForOneSharedNamespaceOrForGroupsWithTheFallbackDeny() {
+        assertRolesIn(RenderedChart.template(t -> t
+                .set("app.create_user_namespace", false)
+                .set("app.job_namespace", "kbatch-shared")), "kbatch-proxy", Set.of("kbatch-shared"));
+        assertRolesIn(RenderedChart.template(t -> t
+                .set("app.create_user_namespace", false)
+                .set("app.namespace_by_group.physics", "kbatch-physics")
+                .set("app.namespace_by_group.maths", "kbatch-maths")
+                .set("app.namespace_by_group_fallback", "deny")
+                .set("serviceAccount.name", "batch-sa")), "batch-sa", Set.of("kbatch-physics", "kbatch-maths"));
+    }
+
+    @Test
+    void theRuleSetsNameEachResourceOnceWithoutDuplicateVerbs() {
+        for (int features = 0; features < 16; features++) {
+            List<KubernetesPermissions.Rule> rules = KubernetesPermissions.required((features & 1) != 0,
+                    (features & 2) != 0, (features & 4) != 0, (features & 8) != 0);
+            Set<String> resources = new TreeSet<>();
+            for (KubernetesPermissions.Rule rule : rules) {
+                assertTrue(resources.add(rule.apiGroup() + "/" + rule.resource()), "listed twice: " + rule);
+                assertEquals(Set.copyOf(rule.verbs()).size(), rule.verbs().size(), "duplicate verbs: " + rule);
+                assertFalse(rule.verbs().isEmpty(), "no verbs: " + rule);
+            }
+            assertTrue(permissions(rules).containsAll(permissions(KubernetesPermissions.ALWAYS)),
+                    "every set holds what every configuration needs: " + rules);
         }
+        assertEquals(KubernetesPermissions.required(false, true, true, true),
+                KubernetesPermissions.required(false, true, true));
+        assertEquals(KubernetesPermissions.ALWAYS, KubernetesPermissions.required(false, false, false));
+        assertEquals(List.of("create", "list", "patch", "delete"), KubernetesPermissions.required(true, false, true)
+                .getFirst().verbs(), "one namespaces rule when creation and cleanup both apply");
     }
 
     @Test
@@ -536,10 +618,72 @@ class HelmChartTest {
                 () -> assertEquals(serviceAccount, chart.podSpec().path("serviceAccountName").asString()));
     }
 
-    /** Every apiGroup × resource × verb the ClusterRole grants, as {@code group/resource:verb}. */
-    private static Set<String> granted(JsonNode clusterRole) {
+    /**
+     * The role grants exactly these rules, compared as sets of (group, resource, verb) both ways; it has rules with
+     * only apiGroups, resources and verbs, and names each resource in one rule only (the canonical form).
+     */
+    private static void assertGrantsExactly(List<KubernetesPermissions.Rule> rules, JsonNode role, String what) {
+        Set<String> required = permissions(rules);
+        Set<String> granted = granted(role);
+        Set<String> missing = new TreeSet<>(required);
+        missing.removeAll(granted);
+        Set<String> extra = new TreeSet<>(granted);
+        extra.removeAll(required);
+        Set<String> resources = new TreeSet<>();
+        for (JsonNode rule : role.path("rules").values()) {
+            for (String group : strings(rule.path("apiGroups"))) {
+                for (String resource : strings(rule.path("resources"))) {
+                    assertTrue(resources.add(group + "/" + resource), what + ": " + resource + " in two rules");
+                }
+            }
+        }
+        assertAll(
+                () -> assertEquals(Set.of(), missing, what + " lacks permissions the code uses"),
+                () -> assertEquals(Set.of(), extra, what + " grants permissions the code does not use"));
+    }
+
+    /** A Role and a RoleBinding to the chart's service account in each namespace and nowhere else; no ClusterRole. */
+    private static void assertRolesIn(RenderedChart chart, String serviceAccount, Set<String> namespaces) {
+        for (String kind : List.of("ClusterRole", "ClusterRoleBinding")) {
+            assertEquals(List.of(), chart.all(kind), kind + " rendered though every namespace is the admin's");
+        }
+        List<JsonNode> roles = chart.all("Role");
+        List<JsonNode> bindings = chart.all("RoleBinding");
+        assertEquals(namespaces.size(), roles.size(), "one Role per namespace: " + roles);
+        assertEquals(namespaces.size(), bindings.size(), "one RoleBinding per namespace: " + bindings);
+        assertEquals(namespaces, roles.stream().map(r -> r.at("/metadata/namespace").asString())
+                .collect(Collectors.toSet()));
+        for (String namespace : namespaces) {
+            JsonNode role = roles.stream().filter(r -> namespace.equals(r.at("/metadata/namespace").asString()))
+                    .findFirst().orElseThrow();
+            JsonNode binding = bindings.stream()
+                    .filter(b -> namespace.equals(b.at("/metadata/namespace").asString())).findFirst()
+                    .orElseGet(() -> org.junit.jupiter.api.Assertions.fail("no RoleBinding in " + namespace));
+            assertGrantsExactly(KubernetesPermissions.required(false, false, false), role, "the Role in " + namespace);
+            JsonNode subjects = binding.path("subjects");
+            assertEquals(1, subjects.size(), "subjects: " + subjects);
+            assertAll(
+                    () -> assertEquals("Role", binding.at("/roleRef/kind").asString()),
+                    () -> assertEquals("rbac.authorization.k8s.io", binding.at("/roleRef/apiGroup").asString()),
+                    () -> assertEquals(role.at("/metadata/name"), binding.at("/roleRef/name")),
+                    () -> assertEquals("ServiceAccount", subjects.get(0).path("kind").asString()),
+                    () -> assertEquals(serviceAccount, subjects.get(0).path("name").asString()),
+                    () -> assertEquals(NAMESPACE, subjects.get(0).path("namespace").asString()),
+                    () -> assertEquals(serviceAccount, chart.podSpec().path("serviceAccountName").asString()));
+        }
+    }
+
+    /** The rules as {@code group/resource:verb}. */
+    private static Set<String> permissions(List<KubernetesPermissions.Rule> rules) {
+        return rules.stream()
+                .flatMap(rule -> rule.verbs().stream().map(verb -> permission(rule.apiGroup(), rule.resource(), verb)))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Every apiGroup × resource × verb a ClusterRole or Role grants, as {@code group/resource:verb}. */
+    private static Set<String> granted(JsonNode role) {
         Set<String> granted = new TreeSet<>();
-        for (JsonNode rule : clusterRole.path("rules").values()) {
+        for (JsonNode rule : role.path("rules").values()) {
             assertEquals(Set.of("apiGroups", "resources", "verbs"), Set.copyOf(rule.propertyNames()),
                     "a rule with only apiGroups, resources and verbs (no resourceNames, no nonResourceURLs): " + rule);
             for (String group : strings(rule.path("apiGroups"))) {
