@@ -1,13 +1,21 @@
 package org.kbatch.proxy.kube;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The Kubernetes RBAC permissions the proxy needs, as data: exactly the calls {@link KubernetesGateway} makes, no
- * more. The Helm chart's ClusterRole ({@code helm/kbatch-proxy/templates/rbac.yaml}) must grant exactly these rules;
- * a chart test renders it and compares both ways. Change a gateway call, change this list and the chart together.
+ * more, as a function of the optional features. The Helm chart ({@code helm/kbatch-proxy/templates/rbac.yaml}) must
+ * grant exactly these rules; chart tests render it for several sets of values and compare both ways. Change a gateway
+ * call, change this list and the chart together.
  *
- * <p>All of them are needed cluster-wide (a ClusterRole), because every user works in their own namespace.
+ * <p>Canonical form: one rule per resource, in the order of {@link #required(boolean, boolean, boolean, boolean)};
+ * verbs in the order create, get, list, watch, patch, delete, deletecollection. The namespaces rule joins the verbs of
+ * namespace creation and of the cleanup when both apply.
+ *
+ * <p>Cluster-wide (a ClusterRole) when the proxy works in per-user namespaces or creates or cleans up namespaces; with
+ * only admin-chosen namespaces the chart grants {@link #required(boolean, boolean, boolean) required(false, false,
+ * false)} as a Role in each of them.
  */
 public final class KubernetesPermissions {
 
@@ -21,25 +29,82 @@ public final class KubernetesPermissions {
         }
     }
 
-    /** Every rule the proxy needs, one per resource. */
-    public static final List<Rule> REQUIRED = List.of(
-            // ensureNamespace: POST the user's namespace (409, exists already, is fine; it is never read).
-            new Rule("", "namespaces", List.of("create")),
+    /** What every configuration needs: the rules a Role in an admin-chosen namespace holds. */
+    public static final List<Rule> ALWAYS = List.of(
             // create(ns, Secret) for the job's env/token; setOwner: JSON merge patch of ownerReferences;
-            // deleteCreated: rollback of a failed submission.
-            new Rule("", "secrets", List.of("create", "patch", "delete")),
-            // create(ns, ConfigMap) for the submitted code; setOwner; deleteCreated.
-            new Rule("", "configmaps", List.of("create", "patch", "delete")),
-            // create(ns, Job); getJob; listJobs; deleteJob and deleteCreated.
-            new Rule("batch", "jobs", List.of("create", "get", "list", "delete")),
-            // create(ns, CronJob); getCronJob; listCronJobs; deleteCronJob and deleteCreated.
-            new Rule("batch", "cronjobs", List.of("create", "get", "list", "delete")),
-            // listPods and firstPodOfJob: list; requirePod: get. podLog and followPodLog: fabric8 first waits for the
-            // pod to be ready or terminated (PodOperationUtil.waitUntilReadyOrTerminal), with an informer, which
-            // lists and watches the pod.
+            // deleteCreated: DELETE of the named object (rollback of a failed submission); deleteLabelled: the
+            // rollback sweep deletes by label selector, which fabric8 sends as a DELETE on the collection.
+            new Rule("", "secrets", List.of("create", "patch", "delete", "deletecollection")),
+            // create(ns, ConfigMap) for the submitted code; setOwner; deleteCreated; deleteLabelled.
+            new Rule("", "configmaps", List.of("create", "patch", "delete", "deletecollection")),
+            // create(ns, Job); getJob (also before deleteJob and jobEvents); listJobs (paginated); deleteJob and
+            // deleteCreated: delete; deleteLabelled: deletecollection. (The namespace cleanup's holdsJobs lists too.)
+            new Rule("batch", "jobs", List.of("create", "get", "list", "delete", "deletecollection")),
+            // create(ns, CronJob); getCronJob; listCronJobs; deleteCronJob and deleteCreated; deleteLabelled.
+            new Rule("batch", "cronjobs", List.of("create", "get", "list", "delete", "deletecollection")),
+            // listPods, firstPodOfJob and jobEvents: list; requirePod: get. podLog and followPodLog: fabric8 first
+            // waits for the pod to be ready or terminated (PodOperationUtil.waitUntilReadyOrTerminal), with an
+            // informer, which lists and watches the pod.
             new Rule("", "pods", List.of("get", "list", "watch")),
             // podLog and followPodLog: GET pods/{name}/log (follow=true to stream is still "get").
-            new Rule("", "pods/log", List.of("get")));
+            new Rule("", "pods/log", List.of("get")),
+            // jobEvents (eventsAbout): core v1 events listed with involvedObject field selectors, paginated.
+            new Rule("", "events", List.of("list")));
+
+    /**
+     * The default configuration: per-user namespaces created by the proxy, no quotas, no cleanup
+     * ({@code required(true, false, false)}).
+     */
+    public static final List<Rule> REQUIRED = required(true, false, false);
+
+    /**
+     * Every rule the proxy needs with these features, one per resource.
+     *
+     * @param createNamespaces {@code KBATCH_CREATE_USER_NAMESPACE}: ensureNamespace creates the user's namespace
+     * @param quotas           {@code KBATCH_USER_RESOURCE_QUOTA_FILE} and {@code KBATCH_USER_LIMIT_RANGE_FILE} both set
+     * @param cleanup          {@code KBATCH_DELETE_EMPTY_NAMESPACES_AFTER} set
+     */
+    public static List<Rule> required(boolean createNamespaces, boolean quotas, boolean cleanup) {
+        return required(createNamespaces, quotas, quotas, cleanup);
+    }
+
+    /**
+     * Every rule the proxy needs with these features, one per resource (the quota and the limit range apart: only the
+     * one that is set is ever created).
+     *
+     * @param createNamespaces {@code KBATCH_CREATE_USER_NAMESPACE}: ensureNamespace creates the user's namespace
+     * @param resourceQuota    {@code KBATCH_USER_RESOURCE_QUOTA_FILE} set
+     * @param limitRange       {@code KBATCH_USER_LIMIT_RANGE_FILE} set
+     * @param cleanup          {@code KBATCH_DELETE_EMPTY_NAMESPACES_AFTER} set
+     */
+    public static List<Rule> required(boolean createNamespaces, boolean resourceQuota, boolean limitRange,
+                                      boolean cleanup) {
+        List<Rule> rules = new ArrayList<>();
+        List<String> namespaceVerbs = new ArrayList<>();
+        if (createNamespaces) {
+            // ensureNamespace: POST the user's namespace (409, exists already, is fine; it is never read).
+            namespaceVerbs.add("create");
+        }
+        if (cleanup) {
+            // The empty-namespace cleanup (org.kbatch.proxy.cleanup.EmptyNamespaces): namespacesLabelled lists the
+            // namespaces the proxy created (by label, cluster-wide); annotateNamespace stamps or clears the time one
+            // was found empty (JSON merge patch); deleteNamespace removes it.
+            namespaceVerbs.addAll(List.of("list", "patch", "delete"));
+        }
+        if (!namespaceVerbs.isEmpty()) {
+            rules.add(new Rule("", "namespaces", namespaceVerbs));
+        }
+        rules.addAll(ALWAYS);
+        if (resourceQuota) {
+            // Quotas.reconcile -> createIfMissing: POST the admin's ResourceQuota into a user namespace (409 is fine).
+            rules.add(new Rule("", "resourcequotas", List.of("create")));
+        }
+        if (limitRange) {
+            // Quotas.reconcile -> createIfMissing: POST the admin's LimitRange into a user namespace (409 is fine).
+            rules.add(new Rule("", "limitranges", List.of("create")));
+        }
+        return List.copyOf(rules);
+    }
 
     private KubernetesPermissions() {
     }

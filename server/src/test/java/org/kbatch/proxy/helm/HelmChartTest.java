@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,30 +89,110 @@ class HelmChartTest {
     // --- RBAC ---
 
     @Test
-    void theClusterRoleGrantsExactlyThePermissionsTheCodeNeeds() {
-        Set<String> required = KubernetesPermissions.REQUIRED.stream()
-                .flatMap(rule -> rule.verbs().stream().map(verb -> permission(rule.apiGroup(), rule.resource(), verb)))
-                .collect(Collectors.toCollection(TreeSet::new));
-        for (RenderedChart chart : List.of(defaults, full)) {
-            Set<String> granted = granted(chart.one("ClusterRole"));
-            Set<String> missing = new TreeSet<>(required);
-            missing.removeAll(granted);
-            Set<String> extra = new TreeSet<>(granted);
-            extra.removeAll(required);
-            assertAll(
-                    () -> assertEquals(Set.of(), missing, "the ClusterRole lacks permissions the code uses"),
-                    () -> assertEquals(Set.of(), extra, "the ClusterRole grants permissions the code does not use"));
+    void withTheDefaultValuesTheClusterRoleIsExactlyWhatTheCodeNeeds() {
+        assertEquals(KubernetesPermissions.REQUIRED, KubernetesPermissions.required(true, false, false));
+        assertGrantsExactly(KubernetesPermissions.required(true, false, false), defaults.one("ClusterRole"),
+                "the default ClusterRole");
+        assertTrue(defaults.all("Role").isEmpty() && defaults.all("RoleBinding").isEmpty(), "no Roles by default");
+    }
+
+    /** The full values choose every namespace but clean up: a ClusterRole, with quotas and cleanup, no create. */
+    @Test
+    void withEveryValueSetTheClusterRoleAddsQuotasAndCleanup() {
+        assertGrantsExactly(KubernetesPermissions.required(false, true, true), full.one("ClusterRole"),
+                "the ClusterRole of the full values");
+        assertTrue(full.all("Role").isEmpty(), "no Roles: the cleanup lists namespaces cluster-wide");
+    }
+
+    /** Each optional feature adds its rules, and only those: checked one by one against the code's list. */
+    @Test
+    void theClusterRoleFollowsTheFeatures() {
+        record Case(String what, UnaryOperator<TemplateCommand> values, List<KubernetesPermissions.Rule> rules) {
+        }
+        List<Case> cases = List.of(
+                new Case("namespace creation and cleanup, merged", t -> t
+                        .set("app.delete_empty_namespaces_after", "24h"),
+                        KubernetesPermissions.required(true, false, false, true)),
+                new Case("cleanup without namespace creation", t -> t
+                        .set("app.create_user_namespace", false)
+                        .set("app.delete_empty_namespaces_after", "86400"),
+                        KubernetesPermissions.required(false, false, false, true)),
+                new Case("neither: no namespaces rule at all", t -> t
+                        .set("app.create_user_namespace", false),
+                        KubernetesPermissions.required(false, false, false, false)),
+                new Case("a quota only", t -> t
+                        .set("app.user_resource_quota.kind", "ResourceQuota")
+                        .set("app.user_resource_quota.spec.hard.pods", "10"),
+                        KubernetesPermissions.required(true, true, false, false)),
+                new Case("a limit range only", t -> t
+                        .set("app.user_limit_range.kind", "LimitRange"),
+                        KubernetesPermissions.required(true, false, true, false)),
+                new Case("groups with the fallback 'user': per-user namespaces remain", t -> t
+                        .set("app.create_user_namespace", false)
+                        .set("app.namespace_by_group.physics", "kbatch-physics"),
+                        KubernetesPermissions.required(false, false, false, false)),
+                new Case("a shared namespace, but the proxy may create namespaces", t -> t
+                        .set("app.job_namespace", "kbatch-shared"),
+                        KubernetesPermissions.required(true, false, false, false)));
+        for (Case c : cases) {
+            RenderedChart chart = RenderedChart.template(c.values());
+            assertGrantsExactly(c.rules(), chart.one("ClusterRole"), c.what());
+            assertTrue(chart.all("Role").isEmpty(), c.what() + ": no Roles");
+            assertBinding(chart, "kbatch-proxy");
         }
     }
 
+    /**
+     * Only admin-chosen namespaces, none created or cleaned up: a Role and a RoleBinding in each distinct namespace,
+     * with exactly what every configuration needs (no namespace permission), and nothing cluster-wide.
+     */
     @Test
-    void thePermissionsListNamesEachResourceOnceWithoutDuplicateVerbs() {
-        Set<String> resources = new TreeSet<>();
-        for (KubernetesPermissions.Rule rule : KubernetesPermissions.REQUIRED) {
-            assertTrue(resources.add(rule.apiGroup() + "/" + rule.resource()), "listed twice: " + rule);
-            assertEquals(Set.copyOf(rule.verbs()).size(), rule.verbs().size(), "duplicate verbs: " + rule);
-            assertFalse(rule.verbs().isEmpty(), "no verbs: " + rule);
+    void withOnlyAdminChosenNamespacesTheRbacIsARoleInEach() {
+        RenderedChart chart = RenderedChart.template(t -> t
+                .set("app.create_user_namespace", false)
+                .set("app.job_namespace", "kbatch-shared")
+                .set("app.namespace_by_group.physics", "kbatch-physics")
+                .set("app.namespace_by_group.chemistry", "kbatch-physics")
+                .set("app.namespace_by_group.biology", "kbatch-shared")
+                .set("app.namespace_by_group.maths", "kbatch-maths")
+                .set("app.namespace_by_group_fallback", "deny")
+                // quotas only go to per-user namespaces, of which there are none here
+                .set("app.user_resource_quota.kind", "ResourceQuota"));
+        assertRolesIn(chart, "kbatch-proxy", Set.of("kbatch-shared", "kbatch-physics", "kbatch-maths"));
+    }
+
+    @Test
+    void aRoleAlsoForOneSharedNamespaceOrForGroupsWithTheFallbackDeny() {
+        assertRolesIn(RenderedChart.template(t -> t
+                .set("app.create_user_namespace", false)
+                .set("app.job_namespace", "kbatch-shared")), "kbatch-proxy", Set.of("kbatch-shared"));
+        assertRolesIn(RenderedChart.template(t -> t
+                .set("app.create_user_namespace", false)
+                .set("app.namespace_by_group.physics", "kbatch-physics")
+                .set("app.namespace_by_group.maths", "kbatch-maths")
+                .set("app.namespace_by_group_fallback", "deny")
+                .set("serviceAccount.name", "batch-sa")), "batch-sa", Set.of("kbatch-physics", "kbatch-maths"));
+    }
+
+    @Test
+    void theRuleSetsNameEachResourceOnceWithoutDuplicateVerbs() {
+        for (int features = 0; features < 16; features++) {
+            List<KubernetesPermissions.Rule> rules = KubernetesPermissions.required((features & 1) != 0,
+                    (features & 2) != 0, (features & 4) != 0, (features & 8) != 0);
+            Set<String> resources = new TreeSet<>();
+            for (KubernetesPermissions.Rule rule : rules) {
+                assertTrue(resources.add(rule.apiGroup() + "/" + rule.resource()), "listed twice: " + rule);
+                assertEquals(Set.copyOf(rule.verbs()).size(), rule.verbs().size(), "duplicate verbs: " + rule);
+                assertFalse(rule.verbs().isEmpty(), "no verbs: " + rule);
+            }
+            assertTrue(permissions(rules).containsAll(permissions(KubernetesPermissions.ALWAYS)),
+                    "every set holds what every configuration needs: " + rules);
         }
+        assertEquals(KubernetesPermissions.required(false, true, true, true),
+                KubernetesPermissions.required(false, true, true));
+        assertEquals(KubernetesPermissions.ALWAYS, KubernetesPermissions.required(false, false, false));
+        assertEquals(List.of("create", "list", "patch", "delete"), KubernetesPermissions.required(true, false, true)
+                .getFirst().verbs(), "one namespaces rule when creation and cleanup both apply");
     }
 
     @Test
@@ -219,7 +301,16 @@ class HelmChartTest {
                 () -> assertEquals("baseline", defaults.envValue("KBATCH_POD_SECURITY")),
                 () -> assertEquals(JSON.createObjectNode(), JSON.readTree(defaults.envValue("KBATCH_JOB_EXTRA_ENV"))),
                 () -> assertFalse(defaults.envEntry("KBATCH_JOB_TEMPLATE_FILE").isPresent(), "no template, no file"),
-                () -> assertFalse(defaults.envEntry("KBATCH_PROFILE_FILE").isPresent(), "no profiles, no file"));
+                () -> assertFalse(defaults.envEntry("KBATCH_PROFILE_FILE").isPresent(), "no profiles, no file"),
+                () -> assertEquals("true", defaults.envValue("KBATCH_CREATE_USER_NAMESPACE")),
+                () -> assertEquals("user", defaults.envValue("KBATCH_NAMESPACE_BY_GROUP_FALLBACK")),
+                () -> assertFalse(defaults.envEntry("KBATCH_JOB_NAMESPACE").isPresent(), "per-user namespaces"),
+                () -> assertFalse(defaults.envEntry("KBATCH_NAMESPACE_BY_GROUP").isPresent(), "no groups"),
+                () -> assertFalse(defaults.envEntry("KBATCH_USER_RESOURCE_QUOTA_FILE").isPresent(), "no quota"),
+                () -> assertFalse(defaults.envEntry("KBATCH_USER_LIMIT_RANGE_FILE").isPresent(), "no limit range"),
+                () -> assertFalse(defaults.envEntry("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER").isPresent(),
+                        "no cleanup"),
+                () -> assertEquals(Set.of(), fieldNames(defaults.one("ConfigMap").path("data")), "no files"));
     }
 
     @Test
@@ -260,7 +351,12 @@ class HelmChartTest {
                 () -> assertEquals("2097152", full.envValue("KBATCH_MAX_REQUEST_BYTES"), "whole numbers stay whole"),
                 () -> assertEquals(app.at("/extra_env/JUPYTERHUB_OAUTH_ACCESS_SCOPES"),
                         JSON.readTree(full.envValue("JUPYTERHUB_OAUTH_ACCESS_SCOPES")), "lists become JSON"),
-                () -> assertEquals("-XX:MaxRAMPercentage=60", full.envValue("JAVA_TOOL_OPTIONS")));
+                () -> assertEquals("-XX:MaxRAMPercentage=60", full.envValue("JAVA_TOOL_OPTIONS")),
+                () -> assertEquals("kbatch-shared", full.envValue("KBATCH_JOB_NAMESPACE")),
+                () -> assertEquals(app.path("namespace_by_group"),
+                        JSON.readTree(full.envValue("KBATCH_NAMESPACE_BY_GROUP")), "the groups as a JSON object"),
+                () -> assertEquals("deny", full.envValue("KBATCH_NAMESPACE_BY_GROUP_FALLBACK")),
+                () -> assertEquals("7d", full.envValue("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER")));
     }
 
     @Test
@@ -275,6 +371,19 @@ class HelmChartTest {
         assertEquals(fullValues.at("/app/profiles"), RenderedChart.readYaml(profiles));
     }
 
+    @Test
+    void theUserQuotaAndLimitRangeAreFilesOfTheMountedConfigMap() {
+        for (String[] file : List.of(
+                new String[] {"KBATCH_USER_RESOURCE_QUOTA_FILE", "/app/user_resource_quota", "user-resource-quota.yaml"},
+                new String[] {"KBATCH_USER_LIMIT_RANGE_FILE", "/app/user_limit_range", "user-limit-range.yaml"})) {
+            String path = full.envValue(file[0]);
+            assertTrue(path.endsWith("/" + file[2]), file[0] + "=" + path);
+            String content = full.configMapFile(path)
+                    .orElseThrow(() -> new AssertionError(path + " is not a file of a mounted ConfigMap"));
+            assertEquals(fullValues.at(file[1]), RenderedChart.readYaml(content), file[2]);
+        }
+    }
+
     /** The rendered settings, files included, read by the proxy's own configuration code. */
     @Test
     void theProxyAcceptsTheRenderedSettings(@TempDir Path dir) throws Exception {
@@ -283,7 +392,8 @@ class HelmChartTest {
             String name = entry.path("name").asString();
             env.put(name, entry.has("value") ? entry.path("value").asString() : "from-a-secret");
         }
-        for (String fileVariable : List.of("KBATCH_JOB_TEMPLATE_FILE", "KBATCH_PROFILE_FILE")) {
+        for (String fileVariable : List.of("KBATCH_JOB_TEMPLATE_FILE", "KBATCH_PROFILE_FILE",
+                "KBATCH_USER_RESOURCE_QUOTA_FILE", "KBATCH_USER_LIMIT_RANGE_FILE")) {
             Path local = dir.resolve(fileVariable + ".yaml");
             Files.writeString(local, full.configMapFile(env.get(fileVariable)).orElseThrow());
             env.put(fileVariable, local.toString());
@@ -305,7 +415,34 @@ class HelmChartTest {
                 () -> assertEquals(fullValues.at("/app/profiles"), config.profiles()),
                 () -> assertNotNull(config.jobTemplate()),
                 () -> assertEquals(JSON.convertValue(fullValues.at("/app/job_template"), Map.class),
-                        config.jobTemplate()));
+                        config.jobTemplate()),
+                () -> assertEquals("kbatch-shared", config.jobNamespace()),
+                () -> assertEquals(Map.of("physics", "kbatch-physics", "chemistry", "kbatch-chemistry"),
+                        config.namespaceByGroup()),
+                () -> assertTrue(config.denyWithoutGroup(), "fallback deny"),
+                () -> assertEquals(JSON.convertValue(fullValues.at("/app/user_resource_quota"), Map.class),
+                        config.userResourceQuota()),
+                () -> assertEquals(JSON.convertValue(fullValues.at("/app/user_limit_range"), Map.class),
+                        config.userLimitRange()),
+                () -> assertEquals(java.time.Duration.ofDays(7), config.deleteEmptyNamespacesAfter()));
+    }
+
+    /** The default values, read back the same way: per-user namespaces, no quotas, no cleanup. */
+    @Test
+    void theProxyAcceptsTheDefaultSettings() {
+        Map<String, String> env = new HashMap<>();
+        for (JsonNode entry : defaults.container().path("env").values()) {
+            env.put(entry.path("name").asString(), entry.has("value") ? entry.path("value").asString() : "x");
+        }
+        ProxyConfig config = ProxyConfig.from(Config.just(ConfigSources.create(env)));
+        assertAll(
+                () -> assertTrue(config.createUserNamespace()),
+                () -> assertEquals(null, config.jobNamespace()),
+                () -> assertEquals(Map.of(), config.namespaceByGroup()),
+                () -> assertFalse(config.denyWithoutGroup()),
+                () -> assertEquals(null, config.userResourceQuota()),
+                () -> assertEquals(null, config.userLimitRange()),
+                () -> assertEquals(null, config.deleteEmptyNamespacesAfter()));
     }
 
     @Test
@@ -328,6 +465,43 @@ class HelmChartTest {
             assertEquals(level, RenderedChart.template(t -> t.set("app.pod_security", level))
                     .envValue("KBATCH_POD_SECURITY"));
         }
+    }
+
+    @Test
+    void anUnknownFallbackOrDurationIsRefused() {
+        Exception fallback = assertThrows(Exception.class,
+                () -> RenderedChart.template(t -> t.set("app.namespace_by_group_fallback", "nobody")));
+        assertTrue(fallback.getMessage().contains("app.namespace_by_group_fallback"), fallback.getMessage());
+        Exception after = assertThrows(Exception.class,
+                () -> RenderedChart.template(t -> t.set("app.delete_empty_namespaces_after", "1w")));
+        assertTrue(after.getMessage().contains("app.delete_empty_namespaces_after"), after.getMessage());
+        for (String ok : List.of("3600", "30m", "24h", "7d", "90s")) {
+            assertEquals(ok, RenderedChart.template(t -> t.set("app.delete_empty_namespaces_after", ok))
+                    .envValue("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER"));
+        }
+    }
+
+    @Test
+    void aDurationInSecondsMayBeANumber(@TempDir Path dir) throws Exception {
+        Path values = dir.resolve("values.yaml");
+        Files.writeString(values, "app:\n  delete_empty_namespaces_after: 86400\n");
+        assertEquals("86400", RenderedChart.template(t -> t.withValuesFile(values))
+                .envValue("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER"));
+    }
+
+    @Test
+    void changingTheQuotaOrTheLimitRangeRollsThePods() {
+        String quota = configChecksum(RenderedChart.template(t -> t.set("app.user_resource_quota.spec.hard.pods", 10)));
+        String otherQuota = configChecksum(RenderedChart.template(t -> t.set("app.user_resource_quota.spec.hard.pods",
+                20)));
+        String limits = configChecksum(RenderedChart.template(t -> t
+                .set("app.user_limit_range.spec.limits[0].type", "Container")));
+        String otherLimits = configChecksum(RenderedChart.template(t -> t
+                .set("app.user_limit_range.spec.limits[0].type", "Pod")));
+        assertNotEquals(configChecksum(defaults), quota, "adding a quota changes the checksum");
+        assertNotEquals(quota, otherQuota, "a changed quota changes the checksum");
+        assertNotEquals(configChecksum(defaults), limits, "adding a limit range changes the checksum");
+        assertNotEquals(limits, otherLimits, "a changed limit range changes the checksum");
     }
 
     @Test
@@ -444,10 +618,72 @@ class HelmChartTest {
                 () -> assertEquals(serviceAccount, chart.podSpec().path("serviceAccountName").asString()));
     }
 
-    /** Every apiGroup × resource × verb the ClusterRole grants, as {@code group/resource:verb}. */
-    private static Set<String> granted(JsonNode clusterRole) {
+    /**
+     * The role grants exactly these rules, compared as sets of (group, resource, verb) both ways; it has rules with
+     * only apiGroups, resources and verbs, and names each resource in one rule only (the canonical form).
+     */
+    private static void assertGrantsExactly(List<KubernetesPermissions.Rule> rules, JsonNode role, String what) {
+        Set<String> required = permissions(rules);
+        Set<String> granted = granted(role);
+        Set<String> missing = new TreeSet<>(required);
+        missing.removeAll(granted);
+        Set<String> extra = new TreeSet<>(granted);
+        extra.removeAll(required);
+        Set<String> resources = new TreeSet<>();
+        for (JsonNode rule : role.path("rules").values()) {
+            for (String group : strings(rule.path("apiGroups"))) {
+                for (String resource : strings(rule.path("resources"))) {
+                    assertTrue(resources.add(group + "/" + resource), what + ": " + resource + " in two rules");
+                }
+            }
+        }
+        assertAll(
+                () -> assertEquals(Set.of(), missing, what + " lacks permissions the code uses"),
+                () -> assertEquals(Set.of(), extra, what + " grants permissions the code does not use"));
+    }
+
+    /** A Role and a RoleBinding to the chart's service account in each namespace and nowhere else; no ClusterRole. */
+    private static void assertRolesIn(RenderedChart chart, String serviceAccount, Set<String> namespaces) {
+        for (String kind : List.of("ClusterRole", "ClusterRoleBinding")) {
+            assertEquals(List.of(), chart.all(kind), kind + " rendered though every namespace is the admin's");
+        }
+        List<JsonNode> roles = chart.all("Role");
+        List<JsonNode> bindings = chart.all("RoleBinding");
+        assertEquals(namespaces.size(), roles.size(), "one Role per namespace: " + roles);
+        assertEquals(namespaces.size(), bindings.size(), "one RoleBinding per namespace: " + bindings);
+        assertEquals(namespaces, roles.stream().map(r -> r.at("/metadata/namespace").asString())
+                .collect(Collectors.toSet()));
+        for (String namespace : namespaces) {
+            JsonNode role = roles.stream().filter(r -> namespace.equals(r.at("/metadata/namespace").asString()))
+                    .findFirst().orElseThrow();
+            JsonNode binding = bindings.stream()
+                    .filter(b -> namespace.equals(b.at("/metadata/namespace").asString())).findFirst()
+                    .orElseGet(() -> org.junit.jupiter.api.Assertions.fail("no RoleBinding in " + namespace));
+            assertGrantsExactly(KubernetesPermissions.required(false, false, false), role, "the Role in " + namespace);
+            JsonNode subjects = binding.path("subjects");
+            assertEquals(1, subjects.size(), "subjects: " + subjects);
+            assertAll(
+                    () -> assertEquals("Role", binding.at("/roleRef/kind").asString()),
+                    () -> assertEquals("rbac.authorization.k8s.io", binding.at("/roleRef/apiGroup").asString()),
+                    () -> assertEquals(role.at("/metadata/name"), binding.at("/roleRef/name")),
+                    () -> assertEquals("ServiceAccount", subjects.get(0).path("kind").asString()),
+                    () -> assertEquals(serviceAccount, subjects.get(0).path("name").asString()),
+                    () -> assertEquals(NAMESPACE, subjects.get(0).path("namespace").asString()),
+                    () -> assertEquals(serviceAccount, chart.podSpec().path("serviceAccountName").asString()));
+        }
+    }
+
+    /** The rules as {@code group/resource:verb}. */
+    private static Set<String> permissions(List<KubernetesPermissions.Rule> rules) {
+        return rules.stream()
+                .flatMap(rule -> rule.verbs().stream().map(verb -> permission(rule.apiGroup(), rule.resource(), verb)))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Every apiGroup × resource × verb a ClusterRole or Role grants, as {@code group/resource:verb}. */
+    private static Set<String> granted(JsonNode role) {
         Set<String> granted = new TreeSet<>();
-        for (JsonNode rule : clusterRole.path("rules").values()) {
+        for (JsonNode rule : role.path("rules").values()) {
             assertEquals(Set.of("apiGroups", "resources", "verbs"), Set.copyOf(rule.propertyNames()),
                     "a rule with only apiGroups, resources and verbs (no resourceNames, no nonResourceURLs): " + rule);
             for (String group : strings(rule.path("apiGroups"))) {
@@ -483,6 +719,10 @@ class HelmChartTest {
         return array.values().stream().map(JsonNode::asString).toList();
     }
 
+    private static Set<String> fieldNames(JsonNode object) {
+        return new TreeSet<>(object.propertyNames());
+    }
+
     private static String decode(JsonNode base64) {
         return new String(java.util.Base64.getDecoder().decode(base64.asString()),
                 java.nio.charset.StandardCharsets.UTF_8);
@@ -511,6 +751,7 @@ class HelmChartTest {
     /** Values whose keys are the user's own (free-form maps and Kubernetes objects). */
     private static boolean isFreeForm(String path) {
         return List.of("app.job_template.", "app.profiles.", "app.job_extra_env.", "app.extra_env.",
+                        "app.namespace_by_group.", "app.user_resource_quota.", "app.user_limit_range.",
                         "app.extraFiles.", "serviceAccount.annotations.", "podAnnotations.", "extraPodLabels.",
                         "podSecurityContext.", "securityContext.", "ingress.annotations.", "ingress.hosts.",
                         "ingress.tls.", "resources.", "nodeSelector.", "affinity.", "tolerations.",
