@@ -193,10 +193,10 @@ cleanup (booleans).
 - apiGroups: [batch]
   resources: [cronjobs]
   verbs: [create, get, list, delete, deletecollection]
-# pods are listed and read; reading a log first waits for the pod (an informer: list and watch)
+# pods are listed and read (logs are a plain GET of pods/log, no watch)
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch]
+  verbs: [get, list]
 - apiGroups: [""]
   resources: [pods/log]
   verbs: [get]

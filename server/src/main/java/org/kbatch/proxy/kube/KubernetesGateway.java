@@ -1,5 +1,6 @@
 package org.kbatch.proxy.kube;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobList;
 import io.fabric8.kubernetes.api.model.batch.v1.JobListBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.kbatch.proxy.errors.ApiException;
@@ -253,15 +253,54 @@ public final class KubernetesGateway {
     /** The pod's log so far, as a stream (not buffered whole). */
     public InputStream podLog(Scope scope, String pod) {
         requirePod(scope, pod);
-        return metrics.kubernetes("get-log",
-                () -> client.pods().inNamespace(scope.namespace()).withName(pod).getLogInputStream());
+        return metrics.kubernetes("get-log", () -> log(scope.namespace(), pod, false));
     }
 
-    /** The pod's log, following it until the container ends; close the watch to stop early. */
-    public LogWatch followPodLog(Scope scope, String pod) {
+    /**
+     * The pod's log, following it until the container ends. Closing the stream closes the connection to the API
+     * server, so a client that goes away does not leave a follower behind.
+     */
+    public InputStream followPodLog(Scope scope, String pod) {
         requirePod(scope, pod);
-        return metrics.kubernetes("follow-log",
-                () -> client.pods().inNamespace(scope.namespace()).withName(pod).watchLog());
+        return metrics.kubernetes("follow-log", () -> log(scope.namespace(), pod, true));
+    }
+
+    /**
+     * {@code GET .../pods/P/log} on fabric8's HTTP client (its auth and TLS), rather than its log helpers: those first
+     * wait for the pod with a watch, and pass an error {@code Status} through as if it were log text.
+     */
+    private InputStream log(String namespace, String pod, boolean follow) {
+        String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/" + namespace
+                + "/pods/" + pod + "/log" + (follow ? "?follow=true" : "");
+        var http = client.getHttpClient();
+        var request = http.newHttpRequestBuilder().uri(url);
+        if (!follow) {
+            request.timeout(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        io.fabric8.kubernetes.client.http.HttpResponse<InputStream> response;
+        try {
+            response = http.sendAsync(request.build(), InputStream.class)
+                    .get(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KubernetesClientException("Log request timed out", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new KubernetesClientException("Log request failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("Interrupted", e);
+        }
+        if (!response.isSuccessful()) {
+            Status status;
+            try (InputStream body = response.body()) {
+                status = client.getKubernetesSerialization().unmarshal(new String(body.readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8), Status.class);
+            } catch (IOException | RuntimeException e) {
+                status = new StatusBuilder().withCode(response.code()).withMessage("log of pod " + pod + " failed")
+                        .build();
+            }
+            throw new KubernetesClientException(status.getMessage(), response.code(), status);
+        }
+        return response.body();
     }
 
     private void requirePod(Scope scope, String pod) {

@@ -42,10 +42,9 @@ public final class KubernetesPermissions {
             new Rule("batch", "jobs", List.of("create", "get", "list", "delete", "deletecollection")),
             // create(ns, CronJob); getCronJob; listCronJobs; deleteCronJob and deleteCreated; deleteLabelled.
             new Rule("batch", "cronjobs", List.of("create", "get", "list", "delete", "deletecollection")),
-            // listPods, firstPodOfJob and jobEvents: list; requirePod: get. podLog and followPodLog: fabric8 first
-            // waits for the pod to be ready or terminated (PodOperationUtil.waitUntilReadyOrTerminal), with an
-            // informer, which lists and watches the pod.
-            new Rule("", "pods", List.of("get", "list", "watch")),
+            // listPods, firstPodOfJob and jobEvents: list; requirePod: get. (Logs are read with a plain GET of
+            // pods/{name}/log, not fabric8's log helpers, which would first watch the pod.)
+            new Rule("", "pods", List.of("get", "list")),
             // podLog and followPodLog: GET pods/{name}/log (follow=true to stream is still "get").
             new Rule("", "pods/log", List.of("get")),
             // jobEvents (eventsAbout): core v1 events listed with involvedObject field selectors, paginated.

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.metrics.ProxyMetrics;
@@ -32,11 +31,11 @@ public final class LogResponses {
         }
     }
 
-    public static void stream(ServerResponse res, LogWatch watch, ProxyMetrics metrics) {
+    public static void stream(ServerResponse res, InputStream log, ProxyMetrics metrics) {
         res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         try (AutoCloseable active = metrics.logStream();
-             watch;
-             BufferedReader lines = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8));
+             log;
+             BufferedReader lines = new BufferedReader(new InputStreamReader(log, StandardCharsets.UTF_8));
              OutputStream out = res.outputStream()) {
             String line;
             while ((line = lines.readLine()) != null) {
@@ -50,7 +49,7 @@ public final class LogResponses {
         } catch (io.helidon.webserver.CloseConnectionException e) {
             throw e;
         } catch (Exception e) {
-            // The client went away or the log ended abruptly: closing the watch (above) releases the Kubernetes
+            // The client went away or the log ended abruptly: closing the log stream (above) releases the Kubernetes
             // connection; there is nobody left to answer.
         }
     }

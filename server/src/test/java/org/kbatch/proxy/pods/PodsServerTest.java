@@ -69,7 +69,7 @@ class PodsServerTest {
         pod("kbatch-alice", "old-job-y2", Map.of("job-name", "old-job"));
         pod("kbatch-bob", "bobs-z3", Map.of("job-name", "bobs"));
         for (String p : new String[] {"job-a-x1", "old-job-y2"}) {
-            server.expect().get().withPath("/api/v1/namespaces/kbatch-alice/pods/" + p + "/log?pretty=false")
+            server.expect().get().withPath("/api/v1/namespaces/kbatch-alice/pods/" + p + "/log")
                     .andReturn(200, "line 1 of " + p + "\nline 2 of " + p + "\n").always();
         }
     }
