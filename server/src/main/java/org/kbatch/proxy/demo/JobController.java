@@ -186,6 +186,10 @@ final class JobController {
                 handledJobs.remove(uid);
                 throw e;
             }
+            event(namespace, "Job", jobName, uid, "Normal", "SuccessfulCreate", "Created pod: " + podName, now);
+            event(namespace, "Pod", podName, null, "Normal", "Scheduled",
+                    "Successfully assigned " + namespace + "/" + podName + " to demo-node", now);
+            event(namespace, "Pod", podName, null, "Normal", "Started", "Started container job", now);
             ObjectNode status = DemoJson.MAPPER.createObjectNode();
             ObjectNode jobStatus = status.putObject("status");
             jobStatus.put("active", 1);
@@ -282,6 +286,27 @@ final class JobController {
         Job job = client.batch().v1().jobs().inNamespace(pod.namespace()).withName(pod.jobName()).get();
         if (job != null && pod.jobUid().equals(job.getMetadata().getUid())) {
             patchJobStatus(pod.namespace(), pod.jobName(), patch);
+            event(pod.namespace(), "Job", pod.jobName(), pod.jobUid(), failed ? "Warning" : "Normal",
+                    failed ? "BackoffLimitExceeded" : "Completed",
+                    failed ? "Job has reached the specified backoff limit" : "Job completed", now);
+        }
+    }
+
+    /** An event about a job or pod, as the job controller, scheduler and kubelet write them (for events/?job_name=). */
+    private void event(String namespace, String kind, String name, String uid, String type, String reason,
+                       String message, Instant now) {
+        String at = DemoJson.timestamp(now);
+        try {
+            client.v1().events().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                    .withNewMetadata().withName(name + "." + Long.toHexString(System.nanoTime())).endMetadata()
+                    .withNewInvolvedObject().withApiVersion(kind.equals("Job") ? "batch/v1" : "v1").withKind(kind)
+                    .withName(name).withNamespace(namespace).withUid(uid).endInvolvedObject()
+                    .withType(type).withReason(reason).withMessage(message).withCount(1)
+                    .withFirstTimestamp(at).withLastTimestamp(at)
+                    .withNewSource().withComponent(kind.equals("Job") ? "job-controller" : "kubelet").endSource()
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            // events are best effort, as in Kubernetes
         }
     }
 

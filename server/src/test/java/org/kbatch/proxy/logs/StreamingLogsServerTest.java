@@ -111,6 +111,10 @@ class StreamingLogsServerTest {
         assertThat(pods.listPods(job, ALICE).getItems().getFirst().getStatus().getPhase(), is("Succeeded"));
         // Without stream, the whole log at once.
         assertThat(jobs.getJobLogs(job, false, ALICE), containsString("line 6 of " + job));
+        // And what happened, in the demo cluster's events: created, scheduled, started, completed.
+        assertThat(new org.kbatch.client.api.EventsApi(TestServers.client(uri, "")).listJobEvents(job, ALICE).getItems()
+                .stream().map(e -> e.getReason()).toList(),
+                org.hamcrest.Matchers.contains("SuccessfulCreate", "Scheduled", "Started", "Completed"));
     }
 
     @Test
