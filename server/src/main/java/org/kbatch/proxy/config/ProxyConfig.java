@@ -172,7 +172,15 @@ public record ProxyConfig(String host,
     }
 
     private static Map<String, String> namespaceByGroup(Config config) {
-        Optional<String> raw = string(config, "KBATCH_NAMESPACE_BY_GROUP");
+        Map<String, String> byGroup = new LinkedHashMap<>();
+        jsonObjectOfStrings(config, "KBATCH_NAMESPACE_BY_GROUP", "group -> namespace")
+                .forEach((group, namespace) -> byGroup.put(group, dnsLabel("KBATCH_NAMESPACE_BY_GROUP", namespace)));
+        return java.util.Collections.unmodifiableMap(byGroup);
+    }
+
+    /** A variable holding a JSON object whose values are strings (numbers and booleans are taken as text), in order. */
+    private static Map<String, String> jsonObjectOfStrings(Config config, String variable, String shape) {
+        Optional<String> raw = string(config, variable);
         if (raw.isEmpty()) {
             return Map.of();
         }
@@ -180,19 +188,20 @@ public record ProxyConfig(String host,
         try {
             node = JSON.readTree(raw.get());
         } catch (JacksonException e) {
-            throw new ConfigException("KBATCH_NAMESPACE_BY_GROUP", "not valid JSON: " + e.getOriginalMessage());
+            throw new ConfigException(variable, "not valid JSON: " + e.getOriginalMessage());
         }
         if (!node.isObject()) {
-            throw new ConfigException("KBATCH_NAMESPACE_BY_GROUP", "must be a JSON object of group -> namespace");
+            throw new ConfigException(variable, "must be a JSON object of " + shape);
         }
-        Map<String, String> byGroup = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
         node.properties().forEach(e -> {
-            if (!e.getValue().isString()) {
-                throw new ConfigException("KBATCH_NAMESPACE_BY_GROUP", "the namespace of '" + e.getKey() + "' must be a string");
+            JsonNode v = e.getValue();
+            if (v.isContainer() || v.isNull()) {
+                throw new ConfigException(variable, "the value of '" + e.getKey() + "' must be a string");
             }
-            byGroup.put(e.getKey(), dnsLabel("KBATCH_NAMESPACE_BY_GROUP", e.getValue().asString()));
+            values.put(e.getKey(), v.asString());
         });
-        return java.util.Collections.unmodifiableMap(byGroup);
+        return java.util.Collections.unmodifiableMap(values);
     }
 
     private static boolean fallback(Config config) {
@@ -269,29 +278,9 @@ public record ProxyConfig(String host,
     }
 
     private static Map<String, String> extraEnv(Config config) {
-        Optional<String> raw = string(config, "KBATCH_JOB_EXTRA_ENV");
-        if (raw.isEmpty()) {
-            return Map.of();
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(raw.get());
-        } catch (JacksonException e) {
-            throw new ConfigException("KBATCH_JOB_EXTRA_ENV", "not valid JSON: " + e.getOriginalMessage());
-        }
-        if (!node.isObject()) {
-            throw new ConfigException("KBATCH_JOB_EXTRA_ENV", "must be a JSON object of name -> value");
-        }
-        Map<String, String> env = new LinkedHashMap<>();
-        node.properties().forEach(e -> {
-            JsonNode v = e.getValue();
-            if (v.isContainer() || v.isNull()) {
-                throw new ConfigException("KBATCH_JOB_EXTRA_ENV", "the value of '" + e.getKey() + "' must be a string");
-            }
-            env.put(e.getKey(), v.asString());
-        });
-        return java.util.Collections.unmodifiableMap(env);
+        return jsonObjectOfStrings(config, "KBATCH_JOB_EXTRA_ENV", "name -> value");
     }
+
 
     private static JsonNode profiles(Config config) {
         return string(config, "KBATCH_PROFILE_FILE")
