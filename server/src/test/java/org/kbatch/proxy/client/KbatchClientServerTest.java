@@ -26,10 +26,7 @@ import org.kbatch.client.KbatchException;
 import org.kbatch.client.model.CronJob;
 import org.kbatch.client.model.Job;
 import org.kbatch.client.model.Pod;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.demo.DemoCluster;
-import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 
@@ -58,8 +55,7 @@ class KbatchClientServerTest {
 
     @SetUpServer
     static void setUp(WebServerConfig.Builder builder) {
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
-        Main.setUp(builder, config, Main.Components.create(config, KubernetesClients.forUrl(CLUSTER.masterUrl())));
+        TestServers.setUp(builder, HUB, CLUSTER.masterUrl(), Map.of());
     }
 
     @AfterAll

@@ -15,10 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.kbatch.client.ApiClient;
 import org.kbatch.client.api.CronjobsApi;
 import org.kbatch.client.model.CronJobSubmission;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.demo.DemoCluster;
-import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
@@ -48,8 +45,7 @@ class CronJobCleanupServerTest {
 
     @SetUpServer
     static void setUp(WebServerConfig.Builder builder) {
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
-        Main.setUp(builder, config, Main.Components.create(config, KubernetesClients.forUrl(CLUSTER.masterUrl())));
+        TestServers.setUp(builder, HUB, CLUSTER.masterUrl(), Map.of());
     }
 
     @AfterAll

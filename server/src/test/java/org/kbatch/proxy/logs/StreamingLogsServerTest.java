@@ -24,10 +24,7 @@ import org.kbatch.client.model.JobSubmission;
 import org.kbatch.client.model.ObjectMeta;
 import org.kbatch.client.model.PodSpec;
 import org.kbatch.client.model.PodTemplateSpec;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.demo.DemoCluster;
-import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 
@@ -59,8 +56,7 @@ class StreamingLogsServerTest {
 
     @SetUpServer
     static void setUp(WebServerConfig.Builder builder) {
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
-        Main.setUp(builder, config, Main.Components.create(config, KubernetesClients.forUrl(CLUSTER.masterUrl())));
+        TestServers.setUp(builder, HUB, CLUSTER.masterUrl(), Map.of());
     }
 
     @AfterAll

@@ -19,9 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.api.ServiceApi;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
-import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 
@@ -52,9 +49,7 @@ class MetricsServerTest {
 
     @SetUpServer
     static void setUp(WebServerConfig.Builder builder) {
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
-        Main.setUp(builder, config,
-                Main.Components.create(config, KubernetesClients.forUrl(client.getMasterUrl().toString())));
+        TestServers.setUp(builder, HUB, client.getMasterUrl().toString(), Map.of());
     }
 
     @AfterAll

@@ -21,9 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.api.PodsApi;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
-import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 
@@ -56,9 +53,7 @@ class PodsServerTest {
 
     @SetUpServer
     static void setUp(WebServerConfig.Builder builder) {
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
-        Main.setUp(builder, config,
-                Main.Components.create(config, KubernetesClients.forUrl(client.getMasterUrl().toString())));
+        TestServers.setUp(builder, HUB, client.getMasterUrl().toString(), Map.of());
     }
 
     @BeforeAll

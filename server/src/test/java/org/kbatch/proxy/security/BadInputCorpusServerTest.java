@@ -27,9 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
-import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.testing.MockCluster;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
@@ -70,9 +67,7 @@ class BadInputCorpusServerTest {
 
     @SetUpServer
     static void setUp(WebServerConfig.Builder builder) {
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
-        Main.setUp(builder, config,
-                Main.Components.create(config, KubernetesClients.forUrl(client.getMasterUrl().toString())));
+        TestServers.setUp(builder, HUB, client.getMasterUrl().toString(), Map.of());
     }
 
     @AfterAll

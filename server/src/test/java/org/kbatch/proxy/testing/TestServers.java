@@ -31,6 +31,18 @@ public final class TestServers {
         return client;
     }
 
+    /**
+     * Sets up the real server with production parts: tokens checked by {@code hub}, Kubernetes at {@code kubernetesUrl},
+     * and any further environment.
+     */
+    public static void setUp(io.helidon.webserver.WebServerConfig.Builder builder, StubHub hub, String kubernetesUrl,
+                             Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("JUPYTERHUB_API_URL", hub.apiUrl());
+        ProxyConfig config = config(all);
+        Main.setUp(builder, config, Main.Components.create(config, KubernetesClients.forUrl(kubernetesUrl)));
+    }
+
     /** Production parts for a server whose tests never reach Kubernetes (nothing listens at that URL). */
     public static Main.Components parts(ProxyConfig config) {
         return Main.Components.create(config, KubernetesClients.forUrl("http://127.0.0.1:9/"));
