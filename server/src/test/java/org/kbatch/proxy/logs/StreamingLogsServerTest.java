@@ -40,7 +40,7 @@ import static org.hamcrest.Matchers.lessThan;
 @ServerTest
 class StreamingLogsServerTest {
 
-    private static final DemoCluster CLUSTER = DemoCluster.start(Duration.ofSeconds(3), 6);
+    private static final DemoCluster CLUSTER = DemoCluster.start(Duration.ofSeconds(6), 6);
     private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
     private static final Map<String, String> ALICE = TestServers.token("alice-token");
 
