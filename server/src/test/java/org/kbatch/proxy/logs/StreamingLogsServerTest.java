@@ -40,7 +40,7 @@ import static org.hamcrest.Matchers.lessThan;
 @ServerTest
 class StreamingLogsServerTest {
 
-    private static final DemoCluster CLUSTER = DemoCluster.start(Duration.ofSeconds(6), 6);
+    private static final DemoCluster CLUSTER = DemoCluster.start(Duration.ofSeconds(8), 8);
     private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
     private static final Map<String, String> ALICE = TestServers.token("alice-token");
 
@@ -101,12 +101,12 @@ class StreamingLogsServerTest {
         }
         long endAt = System.nanoTime();
         assertThat(text.toString(), containsString("line 1 of " + job));
-        assertThat(text.toString(), containsString("line 6 of " + job));
+        assertThat(text.toString(), containsString("line 8 of " + job));
         // The first line came more than a second before the stream (and the pod) ended.
         assertThat(Duration.ofNanos(firstLineAt - start).toMillis(), lessThan(Duration.ofNanos(endAt - start).toMillis() - 1000));
         assertThat(pods.listPods(job, ALICE).getItems().getFirst().getStatus().getPhase(), is("Succeeded"));
         // Without stream, the whole log at once.
-        assertThat(jobs.getJobLogs(job, false, ALICE), containsString("line 6 of " + job));
+        assertThat(jobs.getJobLogs(job, false, ALICE), containsString("line 8 of " + job));
         // And what happened, in the demo cluster's events: created, scheduled, started, completed.
         assertThat(new org.kbatch.client.api.EventsApi(TestServers.client(uri, "")).listJobEvents(job, ALICE).getItems()
                 .stream().map(e -> e.getReason()).toList(),
@@ -123,9 +123,10 @@ class StreamingLogsServerTest {
         assertThat(in.read() != -1, is(true));
         assertThat(CLUSTER.activeLogFollowers(), is(1));
         in.close();
-        // The proxy notices at its next write and closes its Kubernetes log stream; the API server sees it go.
+        // The proxy notices at its next write (a line a second here) and closes its Kubernetes log stream; the API
+        // server sees it go at its own next write: well before the pod ends (8 s).
         int followers = 1;
-        for (int i = 0; i < 40 && followers > 0; i++) {
+        for (int i = 0; i < 90 && followers > 0; i++) {
             Thread.sleep(50);
             followers = CLUSTER.activeLogFollowers();
         }
