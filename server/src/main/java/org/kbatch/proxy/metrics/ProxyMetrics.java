@@ -37,6 +37,8 @@ public final class ProxyMetrics {
     private final LongAdder cacheMisses = new LongAdder();
     private final Counter hits;
     private final Counter misses;
+    /** Timers by their tag values, so the hot path neither builds nor looks up a meter (the tag sets are bounded). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ProxyMetrics() {
         this(Metrics.globalRegistry());
@@ -56,10 +58,11 @@ public final class ProxyMetrics {
 
     /** Records one HTTP request. */
     public void request(String route, String method, int status, long nanos) {
-        registry.getOrCreate(Timer.builder("kbatch_requests")
-                        .tags(tags("route", route, "method", method, "status", Integer.toString(status)))
-                        .buckets(BUCKETS)
-                        .description("HTTP requests to the proxy by route, method and status"))
+        timers.computeIfAbsent(route + ' ' + method + ' ' + status, key -> registry.getOrCreate(
+                        Timer.builder("kbatch_requests")
+                                .tags(tags("route", route, "method", method, "status", Integer.toString(status)))
+                                .buckets(BUCKETS)
+                                .description("HTTP requests to the proxy by route, method and status")))
                 .record(Duration.ofNanos(nanos));
     }
 
@@ -76,10 +79,12 @@ public final class ProxyMetrics {
             outcome = "error";
             throw e;
         } finally {
-            registry.getOrCreate(Timer.builder("kbatch_kubernetes_calls")
-                            .tags(tags("operation", operation, "outcome", outcome))
-                            .buckets(BUCKETS)
-                            .description("Kubernetes API calls by operation and outcome"))
+            String o = outcome;
+            timers.computeIfAbsent("k8s " + operation + ' ' + o, key -> registry.getOrCreate(
+                            Timer.builder("kbatch_kubernetes_calls")
+                                    .tags(tags("operation", operation, "outcome", o))
+                                    .buckets(BUCKETS)
+                                    .description("Kubernetes API calls by operation and outcome")))
                     .record(Duration.ofNanos(System.nanoTime() - start));
         }
     }
