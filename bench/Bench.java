@@ -1,0 +1,1635 @@
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * kbatch-proxy benchmark: one self-contained program (JDK only, run with {@code java bench/Bench.java}, or
+ * {@code bench/run.sh}). It starts, all on 127.0.0.1:
+ * <ul>
+ *   <li>a stub JupyterHub answering {@code GET /hub/api/user} for the bench tokens;</li>
+ *   <li>the server as a subprocess in demo mode (its embedded Kubernetes API is the backend) with
+ *       {@code JUPYTERHUB_API_URL} pointing at the stub hub, or with a kubeconfig for {@code BENCH_API_URL}
+ *       (e.g. {@code kubectl proxy}) instead of the demo cluster;</li>
+ *   <li>later the server again, with a kubeconfig pointing at a tiny fake Kubernetes API inside this program, which
+ *       serves pod logs of any size and at known times (the demo cluster cannot) and a fixed job list;</li>
+ * </ul>
+ * and drives them with a minimal HTTP/1.1 keep-alive client over plain sockets (one connection per worker, fixed
+ * concurrency, closed loop), so that as little of the two cores as possible goes to the load generator. Every case
+ * is measured through the proxy and straight against the backend for the same work, warm-up first, then measured
+ * rounds in the order proxy, backend, backend, proxy (so that a drift in the machine's load hits both sides alike).
+ * Everything is bounded and stops by itself (a watchdog ends the run after {@code BENCH_MAX_SECONDS}).
+ *
+ * <p>Settings (environment): see {@link Settings}.
+ */
+public final class Bench {
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Settings
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Every knob, from the environment; the defaults keep a run within about 4 minutes on 2 cores. */
+    record Settings(int concurrency, double warmupSeconds, double roundSeconds, int rounds, int starts,
+                    long logBytes, long logSmallBytes, int logLineBytes, int delayLines, int delayIntervalMillis,
+                    int listJobs, String serverJavaOpts, String jfr, Path jar, Path out, String apiUrl,
+                    int maxSeconds, String commit) {
+
+        static Settings fromEnvironment(Path root) {
+            return new Settings(
+                    intEnv("BENCH_CONCURRENCY", 8),
+                    doubleEnv("BENCH_WARMUP_SECONDS", 3),
+                    doubleEnv("BENCH_ROUND_SECONDS", 4),
+                    intEnv("BENCH_ROUNDS", 2),
+                    intEnv("BENCH_STARTS", 3),
+                    longEnv("BENCH_LOG_BYTES", 1L << 30),
+                    longEnv("BENCH_LOG_SMALL_BYTES", 64L << 20),
+                    intEnv("BENCH_LOG_LINE_BYTES", 200),
+                    intEnv("BENCH_DELAY_LINES", 500),
+                    intEnv("BENCH_DELAY_INTERVAL_MS", 10),
+                    intEnv("BENCH_LIST_JOBS", 1000),
+                    // What the Helm chart's pod gets: a 512Mi memory limit with -XX:MaxRAMPercentage=75, i.e. a heap
+                    // of at most 384 MiB, and (a container with less than 1792 MB is no "server class machine")
+                    // the serial collector.
+                    env("BENCH_SERVER_JAVA_OPTS", "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC"),
+                    env("BENCH_JFR", ""),
+                    root.resolve(env("BENCH_JAR", "server/target/kbatch-proxy.jar")),
+                    root.resolve(env("BENCH_OUT", "bench/out")),
+                    env("BENCH_API_URL", ""),
+                    intEnv("BENCH_MAX_SECONDS", 480),
+                    env("BENCH_COMMIT", "unknown"));
+        }
+    }
+
+    static final String HUB_TOKEN = "bench-token";
+    static final String LIST_TOKEN = "bench-1k-token";
+    static final String SUBMIT_TOKEN = "bench-submit-token";
+    static final String USER = "bench";
+    static final String LIST_USER = "bench-1k";
+    static final String SUBMIT_USER = "bench-submit";
+    static final int SMALL_LIST = 10;
+
+    static Settings S;
+    static Path ROOT;
+    static final List<Server> SERVERS = new CopyOnWriteArrayList<>();
+    static final RssSampler RSS = new RssSampler();
+
+    public static void main(String[] args) throws Exception {
+        ROOT = Path.of(System.getProperty("user.dir"));
+        if (!Files.isDirectory(ROOT.resolve("bench"))) {
+            throw new IllegalStateException("run from the repository root (bench/run.sh does)");
+        }
+        S = Settings.fromEnvironment(ROOT);
+        Files.createDirectories(S.out());
+        if (!Files.isRegularFile(S.jar())) {
+            throw new IllegalStateException("no server jar at " + S.jar() + ": build it (bench/run.sh does)");
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(Bench::stopServers));
+        Thread watchdog = Thread.ofPlatform().daemon().name("bench-watchdog").start(() -> {
+            try {
+                Thread.sleep(S.maxSeconds() * 1000L);
+                System.err.println("bench: time limit of " + S.maxSeconds() + " s reached; stopping");
+                stopServers();
+                Runtime.getRuntime().halt(3);
+            } catch (InterruptedException ignored) {
+                // The run ended in time.
+            }
+        });
+        long t0 = System.nanoTime();
+        Report report = new Report();
+        try (StubHub hub = StubHub.start(); FakeApi fake = FakeApi.start()) {
+            RSS.start();
+            demoPhase(hub, fake, report);
+            fakeApiPhase(hub, fake, report);
+            report.hubLookups = hub.lookups.get();
+        } finally {
+            stopServers();
+            watchdog.interrupt();
+        }
+        report.totalSeconds = (System.nanoTime() - t0) / 1e9;
+        String md = report.markdown();
+        System.out.println();
+        System.out.println(md);
+        Path file = S.out().resolve("last-run.md");
+        Files.writeString(file, md);
+        System.out.println("(written to " + ROOT.relativize(file) + "; server logs in " + ROOT.relativize(S.out())
+                + ")");
+        System.exit(0);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Phase 1: the server in demo mode (or against BENCH_API_URL)
+    // ------------------------------------------------------------------------------------------------------------
+
+    static void demoPhase(StubHub hub, FakeApi fake, Report report) throws Exception {
+        boolean demo = S.apiUrl().isEmpty();
+        String mode = demo ? "demo" : "api";
+        Path kubeconfig = demo ? null : writeKubeconfig(S.apiUrl(), "bench-api");
+        Server server = null;
+        for (int i = 1; i <= S.starts(); i++) {
+            if (server != null) {
+                server.stop();
+            }
+            server = Server.start(mode + "-" + i, hub, demo, kubeconfig);
+            report.startupDemo.add(server.readyMillis);
+            log("started the server (%s) #%d: ready in %.0f ms", mode, i, server.readyMillis);
+        }
+        Thread.sleep(1500);
+        report.idleRssDemo = rssKiB(server.pid);
+        RSS.watch(server.pid);
+        String apiUrl = demo ? server.apiUrl() : S.apiUrl();
+        URI api = URI.create(apiUrl);
+        int apiPort = api.getPort();
+        int proxyPort = server.port;
+        log("backend Kubernetes API: %s", apiUrl);
+
+        Direct direct = new Direct(apiPort);
+        String ns = "kbatch-" + USER;
+        String listNs = "kbatch-" + LIST_USER;
+        String submitNs = "kbatch-" + SUBMIT_USER;
+        direct.cleanNamespace(ns);
+        direct.cleanNamespace(listNs);
+        direct.cleanNamespace(submitNs);
+        direct.createJobs(ns, USER, SMALL_LIST);
+
+        // GET /authorized (cached token) vs GET / of the same server
+        report.add(compare("GET /authorized (cached token)", "GET / (trivial route, same server)",
+                new Side("proxy", proxyPort, server.pid, c -> c.get("/authorized", auth(HUB_TOKEN)).status == 200),
+                new Side("trivial", proxyPort, server.pid, c -> c.get("/", "").status == 200),
+                null));
+
+        // GET /jobs/ with 10 jobs vs the list straight from the API server
+        report.add(compare("GET /jobs/ (" + SMALL_LIST + " jobs)", "GET /apis/batch/v1/namespaces/" + ns + "/jobs",
+                new Side("proxy", proxyPort, server.pid, c -> c.get("/jobs/", auth(HUB_TOKEN)).status == 200),
+                new Side("direct", apiPort, server.pid,
+                        c -> c.get("/apis/batch/v1/namespaces/" + ns + "/jobs", "").status == 200),
+                null));
+
+        // GET /jobs/ with 1000 jobs
+        long created = System.nanoTime();
+        direct.createJobs(listNs, LIST_USER, S.listJobs());
+        log("created %d jobs in %s in %.1f s", S.listJobs(), listNs, (System.nanoTime() - created) / 1e9);
+        Response whole = direct.conn.get("/apis/batch/v1/namespaces/" + listNs + "/jobs", "", true);
+        fake.jobList = whole.body;
+        try (Conn c = new Conn(proxyPort)) {
+            Response proxied = c.get("/jobs/", auth(LIST_TOKEN), true);
+            report.listBytesDirect = whole.body.length;
+            report.listBytesProxy = proxied.body.length;
+            log("a list of %d jobs: %d bytes from the API server, %d bytes from the proxy", S.listJobs(),
+                    whole.body.length, proxied.body.length);
+        }
+        report.add(compare("GET /jobs/ (" + S.listJobs() + " jobs)", "GET /apis/batch/v1/namespaces/" + listNs + "/jobs",
+                new Side("proxy", proxyPort, server.pid, c -> c.get("/jobs/", auth(LIST_TOKEN)).status == 200),
+                new Side("direct", apiPort, server.pid,
+                        c -> c.get("/apis/batch/v1/namespaces/" + listNs + "/jobs", "").status == 200),
+                null));
+        // The demo cluster's controller lists every object 5 times a second: leave it nothing to list.
+        direct.cleanNamespace(listNs);
+
+        // POST /jobs/ vs the same Kubernetes calls made directly
+        byte[] submitBody = Files.readAllBytes(ROOT.resolve("bench/fixtures/submit-job-with-code.cli.json"));
+        DirectSubmission submission = new DirectSubmission(submitNs, SUBMIT_USER, SUBMIT_TOKEN);
+        Runnable clean = () -> direct.cleanNamespace(submitNs);
+        report.add(compare("POST /jobs/ (env + code)",
+                "the 6 calls: namespace, secret, configmap, job, 2 merge patches",
+                new Side("proxy", proxyPort, server.pid, c -> c.request("POST", "/jobs/",
+                        auth(SUBMIT_TOKEN) + "Content-Type: application/json\r\n", submitBody, false).status == 200),
+                new Side("direct", apiPort, server.pid, submission::run),
+                clean));
+
+        report.peakRssDemo = RSS.stop();
+        report.hwmDemo = hwmKiB(server.pid);
+        server.stop();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Phase 2: the server on a kubeconfig for the fake API in this program (logs; the proxy's own cost)
+    // ------------------------------------------------------------------------------------------------------------
+
+    static void fakeApiPhase(StubHub hub, FakeApi fake, Report report) throws Exception {
+        Path kubeconfig = writeKubeconfig("http://127.0.0.1:" + fake.port(), "bench-fake");
+        Server server = null;
+        for (int i = 1; i <= S.starts(); i++) {
+            if (server != null) {
+                server.stop();
+            }
+            server = Server.start("kubeconfig-" + i, hub, false, kubeconfig);
+            report.startupKubeconfig.add(server.readyMillis);
+            log("started the server (kubeconfig) #%d: ready in %.0f ms", i, server.readyMillis);
+        }
+        Thread.sleep(1500);
+        report.idleRssKubeconfig = rssKiB(server.pid);
+        int proxyPort = server.port;
+        int fakePort = fake.port();
+        String ns = "kbatch-" + USER;
+
+        // Line delay: a line every BENCH_DELAY_INTERVAL_MS, stamped with the time it is written.
+        String delayPod = "delay-" + S.delayLines() + "-" + S.delayIntervalMillis();
+        Delays viaProxy = streamDelays(proxyPort, "/jobs/logs/" + delayPod + "/?stream=true", auth(HUB_TOKEN));
+        Delays direct = streamDelays(fakePort, "/api/v1/namespaces/" + ns + "/pods/" + delayPod + "/log?follow=true", "");
+        Delays viaProxy2 = streamDelays(proxyPort, "/jobs/logs/" + delayPod + "/?stream=true", auth(HUB_TOKEN));
+        report.delayProxy = viaProxy.merge(viaProxy2);
+        report.delayDirect = direct;
+        log("line delay through the proxy: p50 %.2f ms, p99 %.2f ms (%d lines)", report.delayProxy.p(0.50),
+                report.delayProxy.p(0.99), report.delayProxy.n);
+
+        // Bulk logs: followed (small, then 1 GiB) and whole, with the server's RSS sampled meanwhile.
+        report.bulkSmall = bulk(server, proxyPort, "/jobs/logs/bulk-" + S.logSmallBytes() + "/?stream=true", auth(HUB_TOKEN));
+        report.bulkFollow = bulk(server, proxyPort, "/jobs/logs/bulk-" + S.logBytes() + "/?stream=true", auth(HUB_TOKEN));
+        report.bulkWhole = bulk(server, proxyPort, "/jobs/logs/bulk-" + S.logBytes() + "/", auth(HUB_TOKEN));
+        report.bulkDirect = bulk(null, fakePort, "/api/v1/namespaces/" + ns + "/pods/bulk-" + S.logBytes()
+                + "/log?follow=true", "");
+
+        // The proxy's own cost of a list, the backend answering from memory.
+        RSS.watch(server.pid);
+        if (fake.jobList != null) {
+            report.add(compare("GET /jobs/ (" + S.listJobs() + " jobs), backend = fake API (fixed bytes)",
+                    "GET /apis/batch/v1/namespaces/" + ns + "/jobs (fake API)",
+                    new Side("proxy", proxyPort, server.pid, c -> c.get("/jobs/", auth(HUB_TOKEN)).status == 200),
+                    new Side("direct", fakePort, server.pid,
+                            c -> c.get("/apis/batch/v1/namespaces/" + ns + "/jobs", "").status == 200),
+                    null));
+        }
+        report.peakRssKubeconfig = RSS.stop();
+        report.hwmKubeconfig = hwmKiB(server.pid);
+        server.stop();
+    }
+
+    static String auth(String token) {
+        return "Authorization: token " + token + "\r\n";
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Load: closed loop, fixed concurrency, warm-up, rounds A B B A
+    // ------------------------------------------------------------------------------------------------------------
+
+    interface Op {
+        boolean run(Conn c) throws IOException;
+    }
+
+    /** One side of a comparison: what a worker does once, on a connection to {@code port}. */
+    static final class Side implements Closeable {
+        final String name;
+        final int port;
+        final long serverPid;
+        final Op op;
+        final Conn[] conns;
+
+        Side(String name, int port, long serverPid, Op op) {
+            this.name = name;
+            this.port = port;
+            this.serverPid = serverPid;
+            this.op = op;
+            this.conns = new Conn[S.concurrency()];
+        }
+
+        @Override
+        public void close() {
+            for (Conn c : conns) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** What one side did in its measured rounds. */
+    static final class Stats {
+        long ops;
+        long errors;
+        long nanos;
+        long serverCpuNanos;
+        long benchCpuNanos;
+        long[] latencies = new long[0];
+        final List<Double> roundRates = new ArrayList<>();
+        String firstError;
+
+        void add(Stats round) {
+            ops += round.ops;
+            errors += round.errors;
+            nanos += round.nanos;
+            serverCpuNanos += round.serverCpuNanos;
+            benchCpuNanos += round.benchCpuNanos;
+            long[] merged = Arrays.copyOf(latencies, latencies.length + round.latencies.length);
+            System.arraycopy(round.latencies, 0, merged, latencies.length, round.latencies.length);
+            latencies = merged;
+            roundRates.add(round.rate());
+            if (firstError == null) {
+                firstError = round.firstError;
+            }
+        }
+
+        double rate() {
+            return nanos == 0 ? 0 : ops / (nanos / 1e9);
+        }
+
+        double p(double q) {
+            return percentile(latencies, q) / 1e6;
+        }
+
+        double serverCpuMicrosPerOp() {
+            return ops == 0 ? 0 : serverCpuNanos / 1e3 / ops;
+        }
+
+        double benchCpuMicrosPerOp() {
+            return ops == 0 ? 0 : benchCpuNanos / 1e3 / ops;
+        }
+
+        /** Spread of the round rates, (max - min) / mean. */
+        double spread() {
+            double min = roundRates.stream().mapToDouble(d -> d).min().orElse(0);
+            double max = roundRates.stream().mapToDouble(d -> d).max().orElse(0);
+            double mean = roundRates.stream().mapToDouble(d -> d).average().orElse(0);
+            return mean == 0 ? 0 : (max - min) / mean;
+        }
+    }
+
+    record Pair(String name, String baseline, Stats proxy, Stats direct) {
+    }
+
+    static Pair compare(String name, String baseline, Side a, Side b, Runnable between) throws Exception {
+        log("case %s", name);
+        try (a; b) {
+            runFor(a, S.warmupSeconds());
+            if (between != null) between.run();
+            runFor(b, S.warmupSeconds());
+            if (between != null) between.run();
+            Stats sa = new Stats();
+            Stats sb = new Stats();
+            for (int r = 0; r < S.rounds(); r++) {
+                Side first = r % 2 == 0 ? a : b;
+                Side second = r % 2 == 0 ? b : a;
+                Stats s1 = runFor(first, S.roundSeconds());
+                if (between != null) between.run();
+                Stats s2 = runFor(second, S.roundSeconds());
+                if (between != null) between.run();
+                (first == a ? sa : sb).add(s1);
+                (second == a ? sa : sb).add(s2);
+            }
+            log("  %-8s %8.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  server CPU %7.0f us/op  errors %d%s", a.name,
+                    sa.rate(), sa.p(0.5), sa.p(0.99), sa.serverCpuMicrosPerOp(), sa.errors,
+                    sa.firstError == null ? "" : " (" + sa.firstError + ")");
+            log("  %-8s %8.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  server CPU %7.0f us/op  errors %d%s", b.name,
+                    sb.rate(), sb.p(0.5), sb.p(0.99), sb.serverCpuMicrosPerOp(), sb.errors,
+                    sb.firstError == null ? "" : " (" + sb.firstError + ")");
+            return new Pair(name, baseline, sa, sb);
+        }
+    }
+
+    static Stats runFor(Side side, double seconds) throws InterruptedException {
+        int n = S.concurrency();
+        long[][] lat = new long[n][];
+        int[] counts = new int[n];
+        long[] errors = new long[n];
+        String[] firstError = new String[n];
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicLong deadline = new AtomicLong();
+        Thread[] threads = new Thread[n];
+        for (int w = 0; w < n; w++) {
+            int worker = w;
+            threads[w] = Thread.ofPlatform().name("bench-worker-" + w).start(() -> {
+                long[] mine = new long[4096];
+                int count = 0;
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long end = deadline.get();
+                long t0;
+                while ((t0 = System.nanoTime()) < end) {
+                    boolean ok;
+                    String error = null;
+                    try {
+                        Conn c = side.conns[worker];
+                        if (c == null) {
+                            c = side.conns[worker] = new Conn(side.port);
+                        }
+                        ok = side.op.run(c);
+                        if (!ok) {
+                            error = "unexpected answer";
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        ok = false;
+                        error = e.toString();
+                        if (side.conns[worker] != null) {
+                            side.conns[worker].close();
+                            side.conns[worker] = null;
+                        }
+                    }
+                    long t1 = System.nanoTime();
+                    if (ok) {
+                        if (count == mine.length) {
+                            mine = Arrays.copyOf(mine, count * 2);
+                        }
+                        mine[count++] = t1 - t0;
+                    } else {
+                        errors[worker]++;
+                        if (firstError[worker] == null) {
+                            firstError[worker] = error;
+                        }
+                    }
+                }
+                lat[worker] = mine;
+                counts[worker] = count;
+            });
+        }
+        long cpu0 = cpuNanos(side.serverPid);
+        long bench0 = benchCpuNanos();
+        long start = System.nanoTime();
+        deadline.set(start + (long) (seconds * 1e9));
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        long elapsed = System.nanoTime() - start;
+        Stats s = new Stats();
+        s.nanos = elapsed;
+        s.serverCpuNanos = cpuNanos(side.serverPid) - cpu0;
+        s.benchCpuNanos = benchCpuNanos() - bench0;
+        int total = 0;
+        for (int w = 0; w < n; w++) {
+            total += counts[w];
+            s.errors += errors[w];
+            if (s.firstError == null) {
+                s.firstError = firstError[w];
+            }
+        }
+        s.latencies = new long[total];
+        int at = 0;
+        for (int w = 0; w < n; w++) {
+            System.arraycopy(lat[w], 0, s.latencies, at, counts[w]);
+            at += counts[w];
+        }
+        s.ops = total;
+        return s;
+    }
+
+    static double percentile(long[] values, double q) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Logs: line delay and bulk transfer
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Delays (nanos) between a line being written by the fake API and it arriving here. */
+    static final class Delays {
+        long[] values = new long[0];
+        int n;
+        long bytes;
+
+        double p(double q) {
+            return percentile(Arrays.copyOf(values, n), q) / 1e6;
+        }
+
+        Delays merge(Delays other) {
+            Delays m = new Delays();
+            m.values = Arrays.copyOf(values, n + other.n);
+            System.arraycopy(other.values, 0, m.values, n, other.n);
+            m.n = n + other.n;
+            m.bytes = bytes + other.bytes;
+            return m;
+        }
+    }
+
+    static Delays streamDelays(int port, String path, String headers) throws IOException {
+        Delays d = new Delays();
+        d.values = new long[S.delayLines()];
+        try (Conn c = new Conn(port)) {
+            Response r = c.exchange("GET", path, headers, null, (buf, off, len) -> {
+                long now = System.nanoTime();
+                d.bytes += len;
+                String text = new String(buf, off, len, StandardCharsets.ISO_8859_1);
+                int at = 0;
+                while ((at = text.indexOf(" t=", at)) >= 0) {
+                    int end = text.indexOf(' ', at + 3);
+                    if (end < 0) {
+                        break;
+                    }
+                    long written = Long.parseLong(text.substring(at + 3, end));
+                    if (d.n == d.values.length) {
+                        d.values = Arrays.copyOf(d.values, d.n * 2 + 1);
+                    }
+                    d.values[d.n++] = now - written;
+                    at = end;
+                }
+            });
+            if (r.status != 200) {
+                throw new IOException("log stream answered " + r.status + ": " + path);
+            }
+        }
+        return d;
+    }
+
+    /** A log read whole, as fast as it comes, with the server's RSS sampled meanwhile. */
+    record Bulk(String path, long bytes, double seconds, long peakRssKiB, long rssBeforeKiB) {
+        double mibPerSecond() {
+            return bytes / 1048576.0 / seconds;
+        }
+    }
+
+    static Bulk bulk(Server server, int port, String path, String headers) throws IOException {
+        long before = server == null ? 0 : rssKiB(server.pid);
+        if (server != null) {
+            RSS.watch(server.pid);
+        }
+        AtomicLong bytes = new AtomicLong();
+        long t0 = System.nanoTime();
+        try (Conn c = new Conn(port)) {
+            c.socket.setSoTimeout(120_000);
+            Response r = c.exchange("GET", path, headers, null, (buf, off, len) -> bytes.addAndGet(len));
+            if (r.status != 200) {
+                throw new IOException("log answered " + r.status + ": " + path);
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long peak = server == null ? 0 : RSS.stop();
+        Bulk b = new Bulk(path, bytes.get(), seconds, peak, before);
+        log("log %s: %d MiB in %.1f s (%.0f MiB/s), server RSS %d MiB before, peak %d MiB", path,
+                b.bytes() >> 20, seconds, b.mibPerSecond(), before >> 10, peak >> 10);
+        return b;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Direct Kubernetes calls
+    // ------------------------------------------------------------------------------------------------------------
+
+    static final class Direct {
+        final int port;
+        final Conn conn;
+
+        Direct(int port) throws IOException {
+            this.port = port;
+            this.conn = new Conn(port);
+        }
+
+        /** Deletes the jobs, pods, secrets and configmaps of a namespace (creating the namespace if missing). */
+        void cleanNamespace(String ns) {
+            try {
+                Response r = conn.request("POST", "/api/v1/namespaces", JSON_TYPE,
+                        bytes(template("direct-1-namespace.json").replace("${NS}", ns)), false);
+                check(r, 201, 409);
+                for (String collection : List.of("/apis/batch/v1/namespaces/" + ns + "/jobs",
+                        "/api/v1/namespaces/" + ns + "/secrets", "/api/v1/namespaces/" + ns + "/configmaps",
+                        "/api/v1/namespaces/" + ns + "/pods")) {
+                    check(conn.request("DELETE", collection, "", null, false), 200, 404);
+                }
+                Thread.sleep(300);
+            } catch (IOException e) {
+                throw new IllegalStateException("cleaning " + ns + ": " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** {@code n} finished (suspended, so the demo controller leaves them alone) jobs, as a list shows them. */
+        void createJobs(String ns, String user, int n) throws Exception {
+            String job = template("direct-4-job.json").replace("${NS}", ns).replace("${USER}", user)
+                    .replace("${SECRET}", "bench-env").replace("${CONFIGMAP}", "bench-code");
+            String suspended = job.replace("\"backoffLimit\": 0,", "\"backoffLimit\": 0, \"suspend\": true,");
+            if (suspended.equals(job)) {
+                throw new IllegalStateException("direct-4-job.json has no backoffLimit to anchor suspend on");
+            }
+            String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+            String status = """
+                    {"status": {"startTime": "%s", "completionTime": "%s", "succeeded": 1, "ready": 0,
+                     "uncountedTerminatedPods": {}, "conditions": [{"type": "Complete", "status": "True",
+                     "lastProbeTime": "%s", "lastTransitionTime": "%s"}]}}""".formatted(now, now, now, now);
+            int threads = 4;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            AtomicInteger next = new AtomicInteger();
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    try (Conn c = new Conn(port)) {
+                        while (next.getAndIncrement() < n) {
+                            Response r = c.request("POST", "/apis/batch/v1/namespaces/" + ns + "/jobs", JSON_TYPE,
+                                    bytes(suspended.replace("${ID}", UUID.randomUUID().toString())), true);
+                            check(r, 201);
+                            String name = (String) Json.at(Json.parse(r.text()), "metadata", "name");
+                            check(c.request("PATCH", "/apis/batch/v1/namespaces/" + ns + "/jobs/" + name + "/status",
+                                    MERGE_PATCH_TYPE, bytes(status), false), 200);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+            pool.shutdown();
+        }
+    }
+
+    /**
+     * The Kubernetes calls of one submission with env and code, in the proxy's order: the namespace (409 from the
+     * second time on, as for the proxy), the Secret, the ConfigMap, the Job, then the owner merge patches of the
+     * Secret and the ConfigMap. The bodies are those the reference sent for the same CLI command
+     * (fixtures/direct-*.json, from shared/wire/05-job-submit-with-code-k8s-calls.json without the admin template).
+     */
+    static final class DirectSubmission {
+        final String ns;
+        final byte[] namespace;
+        final String secret;
+        final String configMap;
+        final String job;
+
+        DirectSubmission(String ns, String user, String token) throws IOException {
+            this.ns = ns;
+            String b64 = Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8));
+            this.namespace = bytes(template("direct-1-namespace.json").replace("${NS}", ns));
+            this.secret = template("direct-2-secret.json").replace("${USER}", user).replace("${TOKEN_B64}", b64);
+            this.configMap = template("direct-3-configmap.json").replace("${NS}", ns).replace("${USER}", user);
+            this.job = template("direct-4-job.json").replace("${NS}", ns).replace("${USER}", user);
+        }
+
+        boolean run(Conn c) throws IOException {
+            String id = UUID.randomUUID().toString();
+            Response r = c.request("POST", "/api/v1/namespaces", JSON_TYPE, namespace, false);
+            if (r.status != 201 && r.status != 409) return false;
+            r = c.request("POST", "/api/v1/namespaces/" + ns + "/secrets", JSON_TYPE,
+                    bytes(secret.replace("${ID}", id)), true);
+            if (r.status != 201) return false;
+            String secretName = (String) Json.at(Json.parse(r.text()), "metadata", "name");
+            r = c.request("POST", "/api/v1/namespaces/" + ns + "/configmaps", JSON_TYPE,
+                    bytes(configMap.replace("${ID}", id)), true);
+            if (r.status != 201) return false;
+            String configMapName = (String) Json.at(Json.parse(r.text()), "metadata", "name");
+            r = c.request("POST", "/apis/batch/v1/namespaces/" + ns + "/jobs", JSON_TYPE,
+                    bytes(job.replace("${ID}", id).replace("${SECRET}", secretName)
+                            .replace("${CONFIGMAP}", configMapName)), true);
+            if (r.status != 201) return false;
+            Object made = Json.parse(r.text());
+            byte[] owner = bytes("""
+                    {"metadata":{"ownerReferences":[{"apiVersion":"batch/v1","kind":"Job","name":"%s","uid":"%s"}]}}"""
+                    .formatted(Json.at(made, "metadata", "name"), Json.at(made, "metadata", "uid")));
+            r = c.request("PATCH", "/api/v1/namespaces/" + ns + "/secrets/" + secretName, MERGE_PATCH_TYPE, owner, false);
+            if (r.status != 200) return false;
+            r = c.request("PATCH", "/api/v1/namespaces/" + ns + "/configmaps/" + configMapName, MERGE_PATCH_TYPE,
+                    owner, false);
+            return r.status == 200;
+        }
+    }
+
+    static final String JSON_TYPE = "Content-Type: application/json\r\n";
+    static final String MERGE_PATCH_TYPE = "Content-Type: application/merge-patch+json\r\n";
+    static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
+
+    static String template(String name) throws IOException {
+        String t = TEMPLATES.get(name);
+        if (t == null) {
+            t = Files.readString(ROOT.resolve("bench/fixtures").resolve(name));
+            TEMPLATES.put(name, t);
+        }
+        return t;
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static void check(Response r, int... expected) throws IOException {
+        for (int e : expected) {
+            if (r.status == e) {
+                return;
+            }
+        }
+        throw new IOException("unexpected status " + r.status + " (wanted " + Arrays.toString(expected) + "): "
+                + (r.body == null ? "" : r.text().substring(0, Math.min(300, r.text().length()))));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The server subprocess
+    // ------------------------------------------------------------------------------------------------------------
+
+    static final class Server {
+        final String label;
+        final Process process;
+        final long pid;
+        final int port;
+        final Path log;
+        double readyMillis;
+
+        private Server(String label, Process process, int port, Path log) {
+            this.label = label;
+            this.process = process;
+            this.pid = process.pid();
+            this.port = port;
+            this.log = log;
+        }
+
+        static Server start(String label, StubHub hub, boolean demo, Path kubeconfig) throws Exception {
+            int port = freePort();
+            List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            for (String opt : S.serverJavaOpts().trim().split("\\s+")) {
+                if (!opt.isEmpty()) command.add(opt);
+            }
+            if (!S.jfr().isEmpty()) {
+                command.add("-XX:StartFlightRecording=filename=" + S.out().resolve(label + ".jfr")
+                        + ",settings=" + S.jfr() + ",dumponexit=true");
+            }
+            command.add("-jar");
+            command.add(S.jar().toString());
+            if (demo) command.add("--demo");
+            ProcessBuilder pb = new ProcessBuilder(command);
+            Map<String, String> env = pb.environment();
+            env.keySet().removeIf(k -> k.startsWith("KBATCH_") || k.startsWith("JUPYTERHUB_") || k.equals("KUBECONFIG")
+                    || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+            env.put("KBATCH_HOST", "127.0.0.1");
+            env.put("KBATCH_PORT", Integer.toString(port));
+            env.put("JUPYTERHUB_API_URL", hub.apiUrl());
+            if (kubeconfig != null) env.put("KUBECONFIG", kubeconfig.toString());
+            Path log = S.out().resolve("server-" + label + ".log");
+            pb.redirectErrorStream(true).redirectOutput(log.toFile());
+            long t0 = System.nanoTime();
+            Server s = new Server(label, pb.start(), port, log);
+            SERVERS.add(s);
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                if (!s.process.isAlive()) {
+                    throw new IllegalStateException("the server exited with " + s.process.exitValue() + "; see " + log);
+                }
+                try (Conn c = new Conn(port)) {
+                    int status = c.get("/observe/health", "").status;
+                    if (status == 200 || status == 204) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // Not listening yet.
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the server was not ready within 60 s; see " + log);
+                }
+                LockSupport.parkNanos(2_000_000);
+            }
+            s.readyMillis = (System.nanoTime() - t0) / 1e6;
+            return s;
+        }
+
+        String apiUrl() throws Exception {
+            for (int i = 0; i < 200; i++) {
+                for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                    if (line.startsWith("Embedded Kubernetes API: ")) {
+                        return line.substring("Embedded Kubernetes API: ".length()).trim();
+                    }
+                }
+                Thread.sleep(10);
+            }
+            throw new IllegalStateException("the server printed no 'Embedded Kubernetes API:' line; see " + log);
+        }
+
+        /** SIGTERM (so a JFR recording is written), then SIGKILL after 15 s. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            SERVERS.remove(this);
+        }
+    }
+
+    static void stopServers() {
+        for (Server s : SERVERS) {
+            s.process.destroyForcibly();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static Path writeKubeconfig(String url, String name) throws IOException {
+        String server = url.replaceAll("/+$", "");
+        Path file = S.out().resolve(name + ".kubeconfig");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: %1$s
+                  cluster:
+                    server: %2$s
+                users:
+                - name: %1$s
+                  user:
+                    token: bench
+                contexts:
+                - name: %1$s
+                  context:
+                    cluster: %1$s
+                    user: %1$s
+                    namespace: default
+                current-context: %1$s
+                """.formatted(name, server));
+        return file;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // /proc: memory and CPU of the server
+    // ------------------------------------------------------------------------------------------------------------
+
+    static long rssKiB(long pid) {
+        return statusField(pid, "VmRSS:");
+    }
+
+    static long hwmKiB(long pid) {
+        return statusField(pid, "VmHWM:");
+    }
+
+    static long statusField(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // The process is gone.
+        }
+        return 0;
+    }
+
+    /** utime + stime of a process, in nanoseconds (clock ticks of 10 ms). */
+    static long cpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // Fields 14 and 15 of stat(5); f[0] is field 3.
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    static long benchCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Samples the RSS of one process every 20 ms and keeps the highest. */
+    static final class RssSampler {
+        private volatile long pid;
+        private final AtomicLong max = new AtomicLong();
+
+        void start() {
+            Thread.ofPlatform().daemon().name("bench-rss").start(() -> {
+                while (true) {
+                    long p = pid;
+                    if (p != 0) {
+                        long rss = rssKiB(p);
+                        max.accumulateAndGet(rss, Math::max);
+                    }
+                    LockSupport.parkNanos(20_000_000);
+                }
+            });
+        }
+
+        void watch(long pid) {
+            max.set(rssKiB(pid));
+            this.pid = pid;
+        }
+
+        /** Stops watching; the highest RSS seen since {@link #watch}, KiB. */
+        long stop() {
+            long p = pid;
+            if (p != 0) {
+                max.accumulateAndGet(rssKiB(p), Math::max);
+            }
+            pid = 0;
+            return max.get();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // A minimal HTTP/1.1 client: one keep-alive connection, Content-Length and chunked bodies
+    // ------------------------------------------------------------------------------------------------------------
+
+    interface Sink {
+        void accept(byte[] buf, int off, int len) throws IOException;
+    }
+
+    static final class Response {
+        int status;
+        byte[] body;
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    static final class Conn implements Closeable {
+        final int port;
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+        private final byte[] buf = new byte[65536];
+
+        Conn(int port) throws IOException {
+            this.port = port;
+            Socket s = new Socket();
+            try {
+                s.setTcpNoDelay(true);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+                s.setSoTimeout(60_000);
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
+            this.socket = s;
+            this.in = new BufferedInputStream(s.getInputStream(), 65536);
+            this.out = new BufferedOutputStream(s.getOutputStream(), 65536);
+        }
+
+        Response get(String path, String headers) throws IOException {
+            return request("GET", path, headers, null, false);
+        }
+
+        Response get(String path, String headers, boolean keep) throws IOException {
+            return request("GET", path, headers, null, keep);
+        }
+
+        Response request(String method, String path, String headers, byte[] body, boolean keep) throws IOException {
+            ByteArrayOutputStream kept = keep ? new ByteArrayOutputStream() : null;
+            Response r = exchange(method, path, headers, body, keep ? kept::write : (b, o, l) -> { });
+            if (keep) {
+                r.body = kept.toByteArray();
+            }
+            return r;
+        }
+
+        /** Sends a request and hands the body to {@code sink} as it arrives (a chunk that fits the buffer whole). */
+        Response exchange(String method, String path, String headers, byte[] body, Sink sink) throws IOException {
+            if (socket.isClosed()) {
+                throw new IOException("connection closed");
+            }
+            StringBuilder head = new StringBuilder(256);
+            head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port)
+                    .append("\r\nAccept: */*\r\n").append(headers);
+            if (body != null) {
+                head.append("Content-Length: ").append(body.length).append("\r\n");
+            }
+            head.append("\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            Response r = new Response();
+            String statusLine = line();
+            if (statusLine == null) {
+                close();
+                throw new EOFException("connection closed before an answer");
+            }
+            r.status = Integer.parseInt(statusLine.split(" ", 3)[1]);
+            long length = -1;
+            boolean chunked = false;
+            boolean closeAfter = false;
+            String h;
+            while ((h = line()) != null && !h.isEmpty()) {
+                int colon = h.indexOf(':');
+                String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = h.substring(colon + 1).trim();
+                switch (name) {
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                    case "connection" -> closeAfter = value.equalsIgnoreCase("close");
+                    default -> { }
+                }
+            }
+            boolean noBody = method.equals("HEAD") || r.status == 204 || r.status == 304 || r.status / 100 == 1;
+            if (noBody) {
+                // nothing
+            } else if (chunked) {
+                while (true) {
+                    String sizeLine = line();
+                    if (sizeLine == null) throw new EOFException("chunked body cut short");
+                    int semi = sizeLine.indexOf(';');
+                    long size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+                    if (size == 0) {
+                        while ((h = line()) != null && !h.isEmpty()) {
+                            // trailers
+                        }
+                        break;
+                    }
+                    copy(size, sink);
+                    line();
+                }
+            } else if (length >= 0) {
+                copy(length, sink);
+            } else {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    sink.accept(buf, 0, n);
+                }
+                closeAfter = true;
+            }
+            if (closeAfter) {
+                close();
+            }
+            return r;
+        }
+
+        /** Copies {@code n} bytes to the sink; a piece that fits the buffer is handed over whole. */
+        private void copy(long n, Sink sink) throws IOException {
+            while (n > 0) {
+                int want = (int) Math.min(n, buf.length);
+                int got = 0;
+                while (got < want) {
+                    int r = in.read(buf, got, want - got);
+                    if (r < 0) throw new EOFException("body cut short");
+                    got += r;
+                }
+                sink.accept(buf, 0, got);
+                n -= got;
+            }
+        }
+
+        private String line() throws IOException {
+            StringBuilder sb = new StringBuilder(64);
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (b == '\n') {
+                    int len = sb.length();
+                    if (len > 0 && sb.charAt(len - 1) == '\r') sb.setLength(len - 1);
+                    return sb.toString();
+                }
+                sb.append((char) b);
+            }
+            return sb.isEmpty() ? null : sb.toString();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The stub hub
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Answers {@code GET /hub/api/user} like JupyterHub: 200 with the user model for a bench token, else 403. */
+    static final class StubHub implements AutoCloseable {
+        final HttpServer server;
+        final AtomicInteger lookups = new AtomicInteger();
+        final Map<String, String> users = Map.of(HUB_TOKEN, USER, LIST_TOKEN, LIST_USER, SUBMIT_TOKEN, SUBMIT_USER);
+
+        private StubHub(HttpServer server) {
+            this.server = server;
+        }
+
+        static StubHub start() throws IOException {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            StubHub hub = new StubHub(server);
+            server.createContext("/hub/api/user", hub::handle);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.start();
+            return hub;
+        }
+
+        String apiUrl() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hub/api";
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            lookups.incrementAndGet();
+            try (exchange) {
+                String header = exchange.getRequestHeaders().getFirst("Authorization");
+                String user = header != null && header.startsWith("token ") ? users.get(header.substring(6)) : null;
+                int status = user == null ? 403 : 200;
+                String body = user == null ? "{\"status\": 403, \"message\": \"Forbidden\"}"
+                        : "{\"name\": \"" + user + "\", \"groups\": [], \"scopes\": [\"access:services!service=kbatch\"],"
+                        + " \"kind\": \"user\"}";
+                byte[] bytes = bytes(body);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The fake Kubernetes API (for logs, and a fixed job list)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Just enough of the Kubernetes API for the proxy's log routes: every pod exists and carries the job-name labels
+     * of the job it is asked for (pod name = job name); its log is chosen by its name:
+     * {@code delay-N-MS} writes N lines, one every MS milliseconds, each stamped {@code t=<System.nanoTime()>} when
+     * written; {@code bulk-BYTES} writes BYTES bytes of {@code BENCH_LOG_LINE_BYTES}-byte lines as fast as they
+     * are read. The job list of any namespace is the one the demo cluster gave for 1000 jobs (fixed bytes).
+     */
+    static final class FakeApi implements AutoCloseable {
+        final HttpServer server;
+        final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        volatile byte[] jobList;
+
+        private FakeApi(HttpServer server) {
+            this.server = server;
+        }
+
+        static FakeApi start() throws IOException {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            FakeApi api = new FakeApi(server);
+            server.createContext("/", api::handle);
+            server.setExecutor(api.executor);
+            server.start();
+            return api;
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        private void handle(HttpExchange ex) throws IOException {
+            try (ex) {
+                String path = ex.getRequestURI().getRawPath();
+                Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+                String[] p = path.split("/");
+                // /api/v1/namespaces/NS/pods[/NAME[/log]]
+                if (path.startsWith("/api/v1/namespaces/") && p.length >= 6 && p[5].equals("pods")) {
+                    String ns = p[4];
+                    if (p.length == 6) {
+                        String selector = query.getOrDefault("labelSelector", "");
+                        String job = selector.substring(selector.indexOf('=') + 1);
+                        send(ex, 200, "{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"1\"},"
+                                + "\"items\":[" + pod(ns, job) + "]}");
+                    } else if (p.length == 7) {
+                        send(ex, 200, pod(ns, p[6]));
+                    } else if (p.length == 8 && p[7].equals("log")) {
+                        log(ex, p[6]);
+                    } else {
+                        notFound(ex);
+                    }
+                } else if (path.startsWith("/apis/batch/v1/namespaces/") && path.endsWith("/jobs")
+                        && jobList != null) {
+                    ex.getResponseHeaders().set("Content-Type", "application/json");
+                    ex.sendResponseHeaders(200, jobList.length);
+                    ex.getResponseBody().write(jobList);
+                } else if (path.equals("/version")) {
+                    send(ex, 200, "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0-bench\"}");
+                } else {
+                    notFound(ex);
+                }
+            }
+        }
+
+        private static String pod(String ns, String name) {
+            return ("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"%1$s\",\"namespace\":\"%2$s\","
+                    + "\"uid\":\"00000000-0000-0000-0000-00000000bench\",\"resourceVersion\":\"1\","
+                    + "\"labels\":{\"batch.kubernetes.io/job-name\":\"%1$s\",\"job-name\":\"%1$s\"}},"
+                    + "\"spec\":{\"containers\":[{\"name\":\"job\",\"image\":\"busybox\"}]},"
+                    + "\"status\":{\"phase\":\"Running\"}}").formatted(name, ns);
+        }
+
+        private void log(HttpExchange ex, String pod) throws IOException {
+            ex.getResponseHeaders().set("Content-Type", "text/plain");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody()) {
+                if (pod.startsWith("delay-")) {
+                    String[] parts = pod.split("-");
+                    int lines = Integer.parseInt(parts[1]);
+                    long interval = TimeUnit.MILLISECONDS.toNanos(Integer.parseInt(parts[2]));
+                    long start = System.nanoTime() + interval;
+                    String pad = "x".repeat(60);
+                    for (int i = 1; i <= lines; i++) {
+                        long due = start + (i - 1) * interval;
+                        long wait;
+                        while ((wait = due - System.nanoTime()) > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        out.write(bytes("seq=" + i + " t=" + System.nanoTime() + " " + pad + "\n"));
+                        out.flush();
+                    }
+                } else if (pod.startsWith("bulk-")) {
+                    long total = Long.parseLong(pod.substring(5));
+                    int lineBytes = S.logLineBytes();
+                    byte[] block = new byte[64 * lineBytes];
+                    for (int l = 0; l < 64; l++) {
+                        byte[] line = bytes(String.format("%-" + (lineBytes - 1) + "s\n",
+                                "bulk log line " + l + " of a block; the rest is padding ....."));
+                        System.arraycopy(line, 0, block, l * lineBytes, lineBytes);
+                    }
+                    long sent = 0;
+                    while (sent < total) {
+                        int n = (int) Math.min(block.length, total - sent);
+                        out.write(block, 0, n);
+                        sent += n;
+                    }
+                }
+            } catch (IOException e) {
+                // The reader went away.
+            }
+        }
+
+        private static void notFound(HttpExchange ex) throws IOException {
+            send(ex, 404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"not found: "
+                    + ex.getRequestURI().getRawPath() + "\",\"reason\":\"NotFound\",\"code\":404}");
+        }
+
+        private static void send(HttpExchange ex, int status, String body) throws IOException {
+            byte[] b = bytes(body);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(status, b.length);
+            ex.getResponseBody().write(b);
+        }
+
+        private static Map<String, String> query(String raw) {
+            Map<String, String> q = new LinkedHashMap<>();
+            if (raw != null) {
+                for (String kv : raw.split("&")) {
+                    int eq = kv.indexOf('=');
+                    String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+                    String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                    q.put(k, v);
+                }
+            }
+            return q;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // A small JSON reader (objects, arrays, strings, numbers, literals)
+    // ------------------------------------------------------------------------------------------------------------
+
+    static final class Json {
+        private final String s;
+        private int i;
+
+        private Json(String s) {
+            this.s = s;
+        }
+
+        static Object parse(String s) {
+            Json j = new Json(s);
+            Object v = j.value();
+            j.ws();
+            if (j.i != s.length()) throw new IllegalArgumentException("trailing text at " + j.i);
+            return v;
+        }
+
+        static Object at(Object json, String... keys) {
+            Object v = json;
+            for (String k : keys) {
+                if (!(v instanceof Map<?, ?> m)) return null;
+                v = m.get(k);
+            }
+            return v;
+        }
+
+        private void ws() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+        }
+
+        private Object value() {
+            ws();
+            char c = s.charAt(i);
+            switch (c) {
+                case '{': {
+                    i++;
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    ws();
+                    if (s.charAt(i) == '}') {
+                        i++;
+                        return m;
+                    }
+                    while (true) {
+                        ws();
+                        String k = string();
+                        ws();
+                        expect(':');
+                        m.put(k, value());
+                        ws();
+                        if (s.charAt(i) == ',') {
+                            i++;
+                        } else {
+                            expect('}');
+                            return m;
+                        }
+                    }
+                }
+                case '[': {
+                    i++;
+                    List<Object> l = new ArrayList<>();
+                    ws();
+                    if (s.charAt(i) == ']') {
+                        i++;
+                        return l;
+                    }
+                    while (true) {
+                        l.add(value());
+                        ws();
+                        if (s.charAt(i) == ',') {
+                            i++;
+                        } else {
+                            expect(']');
+                            return l;
+                        }
+                    }
+                }
+                case '"':
+                    return string();
+                default:
+                    if (s.startsWith("true", i)) {
+                        i += 4;
+                        return Boolean.TRUE;
+                    }
+                    if (s.startsWith("false", i)) {
+                        i += 5;
+                        return Boolean.FALSE;
+                    }
+                    if (s.startsWith("null", i)) {
+                        i += 4;
+                        return null;
+                    }
+                    int start = i;
+                    while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
+                    if (start == i) throw new IllegalArgumentException("unexpected '" + c + "' at " + i);
+                    return Double.parseDouble(s.substring(start, i));
+            }
+        }
+
+        private String string() {
+            expect('"');
+            StringBuilder b = new StringBuilder();
+            while (true) {
+                char c = s.charAt(i++);
+                if (c == '"') return b.toString();
+                if (c != '\\') {
+                    b.append(c);
+                    continue;
+                }
+                char e = s.charAt(i++);
+                switch (e) {
+                    case 'n' -> b.append('\n');
+                    case 't' -> b.append('\t');
+                    case 'r' -> b.append('\r');
+                    case 'b' -> b.append('\b');
+                    case 'f' -> b.append('\f');
+                    case 'u' -> {
+                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                        i += 4;
+                    }
+                    default -> b.append(e);
+                }
+            }
+        }
+
+        private void expect(char c) {
+            if (i >= s.length() || s.charAt(i) != c) throw new IllegalArgumentException("expected '" + c + "' at " + i);
+            i++;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The report
+    // ------------------------------------------------------------------------------------------------------------
+
+    static final class Report {
+        final List<Pair> pairs = new ArrayList<>();
+        final List<Double> startupDemo = new ArrayList<>();
+        final List<Double> startupKubeconfig = new ArrayList<>();
+        long idleRssDemo, peakRssDemo, hwmDemo, idleRssKubeconfig, peakRssKubeconfig, hwmKubeconfig;
+        long listBytesDirect, listBytesProxy;
+        Delays delayProxy, delayDirect;
+        Bulk bulkSmall, bulkFollow, bulkWhole, bulkDirect;
+        int hubLookups;
+        double totalSeconds;
+
+        void add(Pair p) {
+            pairs.add(p);
+        }
+
+        Pair pair(String prefix) {
+            return pairs.stream().filter(p -> p.name().startsWith(prefix)).findFirst().orElse(null);
+        }
+
+        String markdown() {
+            StringBuilder md = new StringBuilder();
+            md.append("## Run of ").append(DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS)))
+                    .append("\n\n");
+            md.append("- machine: ").append(machine()).append('\n');
+            md.append("- commit: ").append(S.commit()).append('\n');
+            md.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
+                    .append(Runtime.version()).append("; server JVM options: `").append(S.serverJavaOpts())
+                    .append("`").append(S.jfr().isEmpty() ? "" : " + JFR (" + S.jfr() + ")").append('\n');
+            md.append("- backend: ").append(S.apiUrl().isEmpty() ? "demo mode (`--demo`, embedded Kubernetes API in the server's JVM)"
+                    : S.apiUrl()).append("; logs and the fixed-list case: the fake API in the bench, via KUBECONFIG\n");
+            md.append(String.format(Locale.ROOT, "- load: %d connections, closed loop; warm-up %.0f s per side, then %d rounds of %.0f s per side (order A B B A); total run %.0f s%n",
+                    S.concurrency(), S.warmupSeconds(), S.rounds(), S.roundSeconds(), totalSeconds));
+            md.append("\n| case | through the proxy | baseline: the same work | proxy / baseline |\n|---|---|---|---|\n");
+            for (Pair p : pairs) {
+                md.append("| ").append(p.name()).append(" | ").append(cell(p.proxy())).append(" | ")
+                        .append(p.baseline()).append(": ").append(cell(p.direct())).append(" | ")
+                        .append(String.format(Locale.ROOT, "throughput %.2f×, p50 %.2f×, p99 %.2f×, CPU/op %.2f×",
+                                p.proxy().rate() / p.direct().rate(), p.proxy().p(0.5) / p.direct().p(0.5),
+                                p.proxy().p(0.99) / p.direct().p(0.99),
+                                p.proxy().serverCpuMicrosPerOp() / p.direct().serverCpuMicrosPerOp()))
+                        .append(" |\n");
+            }
+            if (delayProxy != null) {
+                md.append(String.format(Locale.ROOT,
+                        "| streamed log: line written → line received (%d lines/s) | p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d lines) | the fake API's log straight: p50 %.2f ms, p99 %.2f ms (%d lines) | p50 +%.2f ms, p99 +%.2f ms |%n",
+                        1000 / Math.max(1, S.delayIntervalMillis()), delayProxy.p(0.5), delayProxy.p(0.99),
+                        delayProxy.p(1.0), delayProxy.n, delayDirect.p(0.5), delayDirect.p(0.99), delayDirect.n,
+                        delayProxy.p(0.5) - delayDirect.p(0.5), delayProxy.p(0.99) - delayDirect.p(0.99)));
+            }
+            if (bulkFollow != null) {
+                md.append(String.format(Locale.ROOT,
+                        "| streamed log (`?stream=true`), %s in %d-byte lines | %.0f MiB/s; server RSS %d MiB before, peak %d MiB (%s log: peak %d MiB) | the fake API's log straight: %.0f MiB/s | throughput %.2f× |%n",
+                        size(S.logBytes()), S.logLineBytes(), bulkFollow.mibPerSecond(), bulkFollow.rssBeforeKiB() >> 10,
+                        bulkFollow.peakRssKiB() >> 10, size(S.logSmallBytes()), bulkSmall.peakRssKiB() >> 10,
+                        bulkDirect.mibPerSecond(), bulkFollow.mibPerSecond() / bulkDirect.mibPerSecond()));
+                md.append(String.format(Locale.ROOT,
+                        "| whole log (no stream), %s | %.0f MiB/s; server RSS %d MiB before, peak %d MiB | the fake API's log straight: %.0f MiB/s | throughput %.2f× |%n",
+                        size(S.logBytes()), bulkWhole.mibPerSecond(), bulkWhole.rssBeforeKiB() >> 10,
+                        bulkWhole.peakRssKiB() >> 10, bulkDirect.mibPerSecond(),
+                        bulkWhole.mibPerSecond() / bulkDirect.mibPerSecond()));
+            }
+            md.append(String.format(Locale.ROOT,
+                    "| startup to a ready `/observe/health` (process start → first 2xx) | demo mode: %s; kubeconfig: %s | — | — |%n",
+                    startups(startupDemo), startups(startupKubeconfig)));
+            md.append(String.format(Locale.ROOT,
+                    "| server RSS (VmRSS; VmHWM = peak) | demo mode: idle %d MiB, under load peak %d MiB (VmHWM %d MiB); kubeconfig (fake API): idle %d MiB, under load peak %d MiB (VmHWM %d MiB) | — | — |%n",
+                    idleRssDemo >> 10, peakRssDemo >> 10, hwmDemo >> 10, idleRssKubeconfig >> 10,
+                    peakRssKubeconfig >> 10, hwmKubeconfig >> 10));
+            md.append('\n');
+            md.append(String.format(Locale.ROOT, "A list of %d jobs is %d bytes from the API server and %d bytes from the proxy (%.2f×). "
+                            + "The hub was asked %d times in the whole run (tokens are cached).%n",
+                    S.listJobs(), listBytesDirect, listBytesProxy, (double) listBytesProxy / Math.max(1, listBytesDirect),
+                    hubLookups));
+            md.append("\nRound-to-round spread of throughput ((max − min) / mean) and the load generator's CPU per op:\n\n");
+            for (Pair p : pairs) {
+                md.append(String.format(Locale.ROOT, "- %s: proxy %.0f%%, baseline %.0f%%; generator %.0f / %.0f µs CPU per op; errors %d / %d%n",
+                        p.name(), 100 * p.proxy().spread(), 100 * p.direct().spread(), p.proxy().benchCpuMicrosPerOp(),
+                        p.direct().benchCpuMicrosPerOp(), p.proxy().errors, p.direct().errors));
+            }
+            md.append("\n### Targets\n\n| target | measured | met? |\n|---|---|---|\n");
+            Pair list10 = pair("GET /jobs/ (" + SMALL_LIST + " jobs)");
+            Pair list1k = pair("GET /jobs/ (" + S.listJobs() + " jobs)");
+            Pair submit = pair("POST /jobs/");
+            Pair authorized = pair("GET /authorized");
+            if (list10 != null) target(md, "list through the proxy ≥ 0.8× direct throughput (10 jobs)",
+                    list10.proxy().rate() / list10.direct().rate(), ">=", 0.8, "%.2f×");
+            if (list1k != null) target(md, "list through the proxy ≤ 1.2× direct p50 (" + S.listJobs() + " jobs)",
+                    list1k.proxy().p(0.5) / list1k.direct().p(0.5), "<=", 1.2, "%.2f×");
+            if (submit != null) target(md, "submission throughput ≥ 0.8× the direct calls",
+                    submit.proxy().rate() / submit.direct().rate(), ">=", 0.8, "%.2f×");
+            if (authorized != null) target(md, "`/authorized` ≥ 0.7× the trivial route",
+                    authorized.proxy().rate() / authorized.direct().rate(), ">=", 0.7, "%.2f×");
+            if (delayProxy != null) target(md, "log line delay p99 ≤ 50 ms", delayProxy.p(0.99), "<=", 50, "%.2f ms");
+            if (bulkFollow != null) {
+                long growth = (bulkFollow.peakRssKiB() - bulkSmall.peakRssKiB()) >> 10;
+                md.append(String.format(Locale.ROOT, "| memory while streaming independent of log size | peak RSS %d MiB at %s, %d MiB at %s (%+d MiB); whole log: %d MiB | %s |%n",
+                        bulkSmall.peakRssKiB() >> 10, size(S.logSmallBytes()), bulkFollow.peakRssKiB() >> 10,
+                        size(S.logBytes()), growth, bulkWhole.peakRssKiB() >> 10, Math.abs(growth) <= 32 ? "met" : "**missed**"));
+            }
+            double readyDemo = median(startupDemo);
+            double readyKube = median(startupKubeconfig);
+            md.append(String.format(Locale.ROOT, "| ready in ≤ 1.5 s | median %.0f ms (demo mode), %.0f ms (kubeconfig) | %s |%n",
+                    readyDemo, readyKube, readyDemo <= 1500 && readyKube <= 1500 ? "met"
+                            : readyKube <= 1500 ? "met with a kubeconfig, **missed** in demo mode" : "**missed**"));
+            long peak = Math.max(peakRssDemo, peakRssKubeconfig) >> 10;
+            md.append(String.format(Locale.ROOT, "| RSS under load ≤ 256 MiB | peak %d MiB (demo mode, includes the embedded API), %d MiB (kubeconfig) | %s |%n",
+                    peakRssDemo >> 10, peakRssKubeconfig >> 10, peak <= 256 ? "met"
+                            : (peakRssKubeconfig >> 10) <= 256 ? "met with a kubeconfig, **missed** in demo mode" : "**missed**"));
+            return md.toString();
+        }
+
+        private static void target(StringBuilder md, String what, double value, String op, double limit, String fmt) {
+            boolean met = op.equals(">=") ? value >= limit : value <= limit;
+            md.append("| ").append(what).append(" | ").append(String.format(Locale.ROOT, fmt, value)).append(" | ")
+                    .append(met ? "met" : "**missed**").append(" |\n");
+        }
+
+        private static String cell(Stats s) {
+            return String.format(Locale.ROOT, "%.0f ops/s, p50 %.2f ms, p99 %.2f ms, server CPU %.0f µs/op%s",
+                    s.rate(), s.p(0.5), s.p(0.99), s.serverCpuMicrosPerOp(), s.errors == 0 ? "" : ", **" + s.errors + " errors**");
+        }
+
+        private static String startups(List<Double> ms) {
+            if (ms.isEmpty()) return "—";
+            return String.format(Locale.ROOT, "median %.0f ms (%s)", median(ms),
+                    String.join(", ", ms.stream().map(d -> String.format(Locale.ROOT, "%.0f", d)).toList()));
+        }
+
+        private static double median(List<Double> values) {
+            if (values.isEmpty()) return Double.NaN;
+            double[] v = values.stream().mapToDouble(d -> d).sorted().toArray();
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        }
+
+        private static String size(long bytes) {
+            return bytes >= (1L << 30) && bytes % (1L << 30) == 0 ? (bytes >> 30) + " GiB" : (bytes >> 20) + " MiB";
+        }
+
+        private static String machine() {
+            String cpu = "?";
+            long memKiB = 0;
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                    if (line.startsWith("model name")) {
+                        cpu = line.substring(line.indexOf(':') + 1).trim();
+                        break;
+                    }
+                }
+                for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                    if (line.startsWith("MemTotal:")) {
+                        memKiB = Long.parseLong(line.replaceAll("\\D+", ""));
+                    }
+                }
+            } catch (IOException ignored) {
+                // not Linux
+            }
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            return String.format(Locale.ROOT, "%s, %d cores, %.1f GiB RAM, %s %s; load average at the end %.2f", cpu,
+                    Runtime.getRuntime().availableProcessors(), memKiB / 1048576.0, System.getProperty("os.name"),
+                    System.getProperty("os.version"), load);
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[%s] %s%n",
+                DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()),
+                String.format(Locale.ROOT, format, args));
+    }
+
+    static String env(String name, String def) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? def : v.trim();
+    }
+
+    static int intEnv(String name, int def) {
+        return Integer.parseInt(env(name, Integer.toString(def)));
+    }
+
+    static long longEnv(String name, long def) {
+        return Long.parseLong(env(name, Long.toString(def)));
+    }
+
+    static double doubleEnv(String name, double def) {
+        return Double.parseDouble(env(name, Double.toString(def)));
+    }
+}
