@@ -1,4 +1,3 @@
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -70,14 +69,14 @@ public final class Bench {
     record Settings(int concurrency, double warmupSeconds, double roundSeconds, int rounds, int starts,
                     long logBytes, long logSmallBytes, int logLineBytes, int delayLines, int delayIntervalMillis,
                     int listJobs, String serverJavaOpts, String jfr, Path jar, Path out, String apiUrl,
-                    int maxSeconds, String commit) {
+                    int maxSeconds, String commit, List<String> cases) {
 
         static Settings fromEnvironment(Path root) {
             return new Settings(
                     intEnv("BENCH_CONCURRENCY", 8),
                     doubleEnv("BENCH_WARMUP_SECONDS", 3),
-                    doubleEnv("BENCH_ROUND_SECONDS", 4),
-                    intEnv("BENCH_ROUNDS", 2),
+                    doubleEnv("BENCH_ROUND_SECONDS", 2),
+                    intEnv("BENCH_ROUNDS", 4),
                     intEnv("BENCH_STARTS", 3),
                     longEnv("BENCH_LOG_BYTES", 1L << 30),
                     longEnv("BENCH_LOG_SMALL_BYTES", 64L << 20),
@@ -87,16 +86,28 @@ public final class Bench {
                     intEnv("BENCH_LIST_JOBS", 1000),
                     // What the Helm chart's pod gets: a 512Mi memory limit with -XX:MaxRAMPercentage=75, i.e. a heap
                     // of at most 384 MiB, and (a container with less than 1792 MB is no "server class machine")
-                    // the serial collector.
-                    env("BENCH_SERVER_JAVA_OPTS", "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC"),
+                    // the serial collector. The nodelay property only concerns com.sun.net.httpserver, which in the
+                    // server is the demo cluster's API front: without it every answer of the demo API waits for the
+                    // client's delayed ACK (~40 ms), which a real API server (Go, TCP_NODELAY) does not do.
+                    env("BENCH_SERVER_JAVA_OPTS", "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC"
+                            + " -Dsun.net.httpserver.nodelay=true"),
                     env("BENCH_JFR", ""),
                     root.resolve(env("BENCH_JAR", "server/target/kbatch-proxy.jar")),
                     root.resolve(env("BENCH_OUT", "bench/out")),
                     env("BENCH_API_URL", ""),
                     intEnv("BENCH_MAX_SECONDS", 480),
-                    env("BENCH_COMMIT", "unknown"));
+                    env("BENCH_COMMIT", "unknown"),
+                    List.of(env("BENCH_CASES", String.join(",", CASES)).split("\\s*,\\s*")));
+        }
+
+        /** Whether a case is to be run ({@code BENCH_CASES}, a comma-separated subset of {@link #CASES}). */
+        boolean on(String name) {
+            return cases.contains(name);
         }
     }
+
+    /** The cases, in the order they run. */
+    static final List<String> CASES = List.of("authorized", "list10", "list1k", "submit", "delay", "bulk", "fixedlist");
 
     static final String HUB_TOKEN = "bench-token";
     static final String LIST_TOKEN = "bench-1k-token";
@@ -112,6 +123,8 @@ public final class Bench {
     static final RssSampler RSS = new RssSampler();
 
     public static void main(String[] args) throws Exception {
+        // The stub hub and the fake API answer without waiting for delayed ACKs (see Settings).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         ROOT = Path.of(System.getProperty("user.dir"));
         if (!Files.isDirectory(ROOT.resolve("bench"))) {
             throw new IllegalStateException("run from the repository root (bench/run.sh does)");
@@ -175,68 +188,82 @@ public final class Bench {
         report.idleRssDemo = rssKiB(server.pid);
         RSS.watch(server.pid);
         String apiUrl = demo ? server.apiUrl() : S.apiUrl();
-        URI api = URI.create(apiUrl);
-        int apiPort = api.getPort();
-        int proxyPort = server.port;
         log("backend Kubernetes API: %s", apiUrl);
-
-        Direct direct = new Direct(apiPort);
-        String ns = "kbatch-" + USER;
-        String listNs = "kbatch-" + LIST_USER;
-        String submitNs = "kbatch-" + SUBMIT_USER;
-        direct.cleanNamespace(ns);
-        direct.cleanNamespace(listNs);
-        direct.cleanNamespace(submitNs);
-        direct.createJobs(ns, USER, SMALL_LIST);
-
-        // GET /authorized (cached token) vs GET / of the same server
-        report.add(compare("GET /authorized (cached token)", "GET / (trivial route, same server)",
-                new Side("proxy", proxyPort, server.pid, c -> c.get("/authorized", auth(HUB_TOKEN)).status == 200),
-                new Side("trivial", proxyPort, server.pid, c -> c.get("/", "").status == 200),
-                null));
-
-        // GET /jobs/ with 10 jobs vs the list straight from the API server
-        report.add(compare("GET /jobs/ (" + SMALL_LIST + " jobs)", "GET /apis/batch/v1/namespaces/" + ns + "/jobs",
-                new Side("proxy", proxyPort, server.pid, c -> c.get("/jobs/", auth(HUB_TOKEN)).status == 200),
-                new Side("direct", apiPort, server.pid,
-                        c -> c.get("/apis/batch/v1/namespaces/" + ns + "/jobs", "").status == 200),
-                null));
-
-        // GET /jobs/ with 1000 jobs
-        long created = System.nanoTime();
-        direct.createJobs(listNs, LIST_USER, S.listJobs());
-        log("created %d jobs in %s in %.1f s", S.listJobs(), listNs, (System.nanoTime() - created) / 1e9);
-        Response whole = direct.conn.get("/apis/batch/v1/namespaces/" + listNs + "/jobs", "", true);
-        fake.jobList = whole.body;
-        try (Conn c = new Conn(proxyPort)) {
-            Response proxied = c.get("/jobs/", auth(LIST_TOKEN), true);
-            report.listBytesDirect = whole.body.length;
-            report.listBytesProxy = proxied.body.length;
-            log("a list of %d jobs: %d bytes from the API server, %d bytes from the proxy", S.listJobs(),
-                    whole.body.length, proxied.body.length);
+        Target t = new Target(server, URI.create(apiUrl).getPort(), new Direct(URI.create(apiUrl).getPort()));
+        t.direct().cleanNamespace("kbatch-" + USER);
+        t.direct().createJobs("kbatch-" + USER, USER, SMALL_LIST);
+        warmUp(t);
+        if (S.on("authorized")) {
+            report.add(authorized(t));
         }
-        report.add(compare("GET /jobs/ (" + S.listJobs() + " jobs)", "GET /apis/batch/v1/namespaces/" + listNs + "/jobs",
-                new Side("proxy", proxyPort, server.pid, c -> c.get("/jobs/", auth(LIST_TOKEN)).status == 200),
-                new Side("direct", apiPort, server.pid,
-                        c -> c.get("/apis/batch/v1/namespaces/" + listNs + "/jobs", "").status == 200),
-                null));
-        // The demo cluster's controller lists every object 5 times a second: leave it nothing to list.
-        direct.cleanNamespace(listNs);
-
-        // POST /jobs/ vs the same Kubernetes calls made directly
-        byte[] submitBody = Files.readAllBytes(ROOT.resolve("bench/fixtures/submit-job-with-code.cli.json"));
-        DirectSubmission submission = new DirectSubmission(submitNs, SUBMIT_USER, SUBMIT_TOKEN);
-        Runnable clean = () -> direct.cleanNamespace(submitNs);
-        report.add(compare("POST /jobs/ (env + code)",
-                "the 6 calls: namespace, secret, configmap, job, 2 merge patches",
-                new Side("proxy", proxyPort, server.pid, c -> c.request("POST", "/jobs/",
-                        auth(SUBMIT_TOKEN) + "Content-Type: application/json\r\n", submitBody, false).status == 200),
-                new Side("direct", apiPort, server.pid, submission::run),
-                clean));
-
+        if (S.on("list10")) {
+            report.add(list(t, HUB_TOKEN, "kbatch-" + USER, SMALL_LIST + " jobs"));
+        }
+        if (S.on("list1k") || S.on("fixedlist")) {
+            String ns = "kbatch-" + LIST_USER;
+            t.direct().cleanNamespace(ns);
+            long created = System.nanoTime();
+            t.direct().createJobs(ns, LIST_USER, S.listJobs());
+            log("created %d jobs in %s in %.1f s", S.listJobs(), ns, (System.nanoTime() - created) / 1e9);
+            // The fake API of phase 2 answers with exactly this list.
+            try (Conn c = new Conn(t.apiPort())) {
+                fake.jobList = c.get("/apis/batch/v1/namespaces/" + ns + "/jobs", "", true).body;
+            }
+            Files.write(S.out().resolve("joblist-" + S.listJobs() + ".json"), fake.jobList); // for Pipeline.java
+            try (Conn c = new Conn(server.port)) {
+                report.listBytesDirect = fake.jobList.length;
+                report.listBytesProxy = c.get("/jobs/", auth(LIST_TOKEN), true).body.length;
+            }
+            log("a list of %d jobs: %d bytes from the API server, %d bytes from the proxy", S.listJobs(),
+                    report.listBytesDirect, report.listBytesProxy);
+            if (S.on("list1k")) {
+                report.add(list(t, LIST_TOKEN, ns, S.listJobs() + " jobs"));
+            }
+            // The demo cluster's controller lists every object 5 times a second: leave it nothing to list.
+            t.direct().cleanNamespace(ns);
+        }
+        if (S.on("submit")) {
+            report.add(submit(t));
+        }
         report.peakRssDemo = RSS.stop();
         report.hwmDemo = hwmKiB(server.pid);
         server.stop();
+    }
+
+    /** The server under test, the port of its backend, and a connection to that backend. */
+    record Target(Server server, int apiPort, Direct direct) {
+    }
+
+    /** {@code GET /authorized} with a cached token vs {@code GET /} of the same server. */
+    static Pair authorized(Target t) throws Exception {
+        return compare("GET /authorized (cached token)", "GET / (trivial route, same server)",
+                new Side("proxy", t.server().port, t.server().pid,
+                        c -> c.get("/authorized", auth(HUB_TOKEN)).status == 200),
+                new Side("trivial", t.server().port, t.server().pid, c -> c.get("/", "").status == 200),
+                null);
+    }
+
+    /** {@code GET /jobs/} vs the same list straight from the API server. */
+    static Pair list(Target t, String token, String ns, String what) throws Exception {
+        String path = "/apis/batch/v1/namespaces/" + ns + "/jobs";
+        return compare("GET /jobs/ (" + what + ")", "GET " + path,
+                new Side("proxy", t.server().port, t.server().pid, c -> c.get("/jobs/", auth(token)).status == 200),
+                new Side("direct", t.apiPort(), t.server().pid, c -> c.get(path, "").status == 200),
+                null);
+    }
+
+    /** {@code POST /jobs/} (CLI body with env and code) vs the same Kubernetes calls made directly. */
+    static Pair submit(Target t) throws Exception {
+        String ns = "kbatch-" + SUBMIT_USER;
+        byte[] body = Files.readAllBytes(ROOT.resolve("bench/fixtures/submit-job-with-code.cli.json"));
+        DirectSubmission submission = new DirectSubmission(ns, SUBMIT_USER, SUBMIT_TOKEN);
+        t.direct().cleanNamespace(ns);
+        // Every segment starts from an empty namespace (the demo controller's work grows with what exists).
+        return compare("POST /jobs/ (env + code)", "the 6 calls: namespace, secret, configmap, job, 2 merge patches",
+                new Side("proxy", t.server().port, t.server().pid, c -> c.request("POST", "/jobs/",
+                        auth(SUBMIT_TOKEN) + JSON_TYPE, body, false).status == 200),
+                new Side("direct", t.apiPort(), t.server().pid, submission::run),
+                () -> t.direct().cleanNamespace(ns));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -256,35 +283,36 @@ public final class Bench {
         }
         Thread.sleep(1500);
         report.idleRssKubeconfig = rssKiB(server.pid);
-        int proxyPort = server.port;
-        int fakePort = fake.port();
         String ns = "kbatch-" + USER;
-
-        // Line delay: a line every BENCH_DELAY_INTERVAL_MS, stamped with the time it is written.
-        String delayPod = "delay-" + S.delayLines() + "-" + S.delayIntervalMillis();
-        Delays viaProxy = streamDelays(proxyPort, "/jobs/logs/" + delayPod + "/?stream=true", auth(HUB_TOKEN));
-        Delays direct = streamDelays(fakePort, "/api/v1/namespaces/" + ns + "/pods/" + delayPod + "/log?follow=true", "");
-        Delays viaProxy2 = streamDelays(proxyPort, "/jobs/logs/" + delayPod + "/?stream=true", auth(HUB_TOKEN));
-        report.delayProxy = viaProxy.merge(viaProxy2);
-        report.delayDirect = direct;
-        log("line delay through the proxy: p50 %.2f ms, p99 %.2f ms (%d lines)", report.delayProxy.p(0.50),
-                report.delayProxy.p(0.99), report.delayProxy.n);
-
-        // Bulk logs: followed (small, then 1 GiB) and whole, with the server's RSS sampled meanwhile.
-        report.bulkSmall = bulk(server, proxyPort, "/jobs/logs/bulk-" + S.logSmallBytes() + "/?stream=true", auth(HUB_TOKEN));
-        report.bulkFollow = bulk(server, proxyPort, "/jobs/logs/bulk-" + S.logBytes() + "/?stream=true", auth(HUB_TOKEN));
-        report.bulkWhole = bulk(server, proxyPort, "/jobs/logs/bulk-" + S.logBytes() + "/", auth(HUB_TOKEN));
-        report.bulkDirect = bulk(null, fakePort, "/api/v1/namespaces/" + ns + "/pods/bulk-" + S.logBytes()
-                + "/log?follow=true", "");
-
-        // The proxy's own cost of a list, the backend answering from memory.
+        String podPath = "/api/v1/namespaces/" + ns + "/pods/";
+        if (S.on("delay")) {
+            // A line every BENCH_DELAY_INTERVAL_MS, stamped with the time it is written; proxy, direct, proxy.
+            String pod = "delay-" + S.delayLines() + "-" + S.delayIntervalMillis();
+            Delays viaProxy = streamDelays(server.port, "/jobs/logs/" + pod + "/?stream=true", auth(HUB_TOKEN));
+            report.delayDirect = streamDelays(fake.port(), podPath + pod + "/log?follow=true", "");
+            Delays viaProxy2 = streamDelays(server.port, "/jobs/logs/" + pod + "/?stream=true", auth(HUB_TOKEN));
+            report.delayProxy = viaProxy.merge(viaProxy2);
+            log("line delay through the proxy: p50 %.2f ms, p99 %.2f ms (%d lines); direct p50 %.2f ms, p99 %.2f ms",
+                    report.delayProxy.p(0.50), report.delayProxy.p(0.99), report.delayProxy.n,
+                    report.delayDirect.p(0.50), report.delayDirect.p(0.99));
+        }
+        if (S.on("bulk")) {
+            // Followed (small, then big) and whole, with the server's RSS sampled meanwhile.
+            report.bulkSmall = bulk(server, server.port, "/jobs/logs/bulk-" + S.logSmallBytes() + "/?stream=true",
+                    auth(HUB_TOKEN));
+            report.bulkFollow = bulk(server, server.port, "/jobs/logs/bulk-" + S.logBytes() + "/?stream=true",
+                    auth(HUB_TOKEN));
+            report.bulkWhole = bulk(server, server.port, "/jobs/logs/bulk-" + S.logBytes() + "/", auth(HUB_TOKEN));
+            report.bulkDirect = bulk(null, fake.port(), podPath + "bulk-" + S.logBytes() + "/log?follow=true", "");
+        }
         RSS.watch(server.pid);
-        if (fake.jobList != null) {
+        if (S.on("fixedlist") && fake.jobList != null) {
+            // The proxy's own cost of a list: the backend answers with fixed bytes from memory.
+            String path = "/apis/batch/v1/namespaces/" + ns + "/jobs";
             report.add(compare("GET /jobs/ (" + S.listJobs() + " jobs), backend = fake API (fixed bytes)",
-                    "GET /apis/batch/v1/namespaces/" + ns + "/jobs (fake API)",
-                    new Side("proxy", proxyPort, server.pid, c -> c.get("/jobs/", auth(HUB_TOKEN)).status == 200),
-                    new Side("direct", fakePort, server.pid,
-                            c -> c.get("/apis/batch/v1/namespaces/" + ns + "/jobs", "").status == 200),
+                    "GET " + path + " (fake API)",
+                    new Side("proxy", server.port, server.pid, c -> c.get("/jobs/", auth(HUB_TOKEN)).status == 200),
+                    new Side("direct", fake.port(), server.pid, c -> c.get(path, "").status == 200),
                     null));
         }
         report.peakRssKubeconfig = RSS.stop();
@@ -336,6 +364,9 @@ public final class Bench {
         long errors;
         long nanos;
         long serverCpuNanos;
+        long idleCpuNanosPerSecond;
+        /** Server CPU by thread kind (digits in thread names folded), when BENCH_THREADS=1. */
+        final Map<String, Long> threadCpuNanos = new java.util.TreeMap<>();
         long benchCpuNanos;
         long[] latencies = new long[0];
         final List<Double> roundRates = new ArrayList<>();
@@ -346,6 +377,7 @@ public final class Bench {
             errors += round.errors;
             nanos += round.nanos;
             serverCpuNanos += round.serverCpuNanos;
+            round.threadCpuNanos.forEach((k, v) -> threadCpuNanos.merge(k, v, Long::sum));
             benchCpuNanos += round.benchCpuNanos;
             long[] merged = Arrays.copyOf(latencies, latencies.length + round.latencies.length);
             System.arraycopy(round.latencies, 0, merged, latencies.length, round.latencies.length);
@@ -365,7 +397,8 @@ public final class Bench {
         }
 
         double serverCpuMicrosPerOp() {
-            return ops == 0 ? 0 : serverCpuNanos / 1e3 / ops;
+            double busy = Math.max(0, serverCpuNanos - idleCpuNanosPerSecond * (nanos / 1e9));
+            return ops == 0 ? 0 : busy / 1e3 / ops;
         }
 
         double benchCpuMicrosPerOp() {
@@ -391,6 +424,9 @@ public final class Bench {
             if (between != null) between.run();
             runFor(b, S.warmupSeconds());
             if (between != null) between.run();
+            // What the server burns with nothing to do (the demo cluster's controller polls), taken out of CPU/op:
+            // the lower of one idle second before and one after the rounds (before, the JIT may still be busy).
+            long idleBefore = idleCpuNanosPerSecond(a.serverPid);
             Stats sa = new Stats();
             Stats sb = new Stats();
             for (int r = 0; r < S.rounds(); r++) {
@@ -403,13 +439,48 @@ public final class Bench {
                 (first == a ? sa : sb).add(s1);
                 (second == a ? sa : sb).add(s2);
             }
+            long idleCpu = Math.min(idleBefore, idleCpuNanosPerSecond(a.serverPid));
+            sa.idleCpuNanosPerSecond = sb.idleCpuNanosPerSecond = idleCpu;
+            log("  (idle server: %.0f ms CPU/s, taken out of the CPU per op)", idleCpu / 1e6);
             log("  %-8s %8.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  server CPU %7.0f us/op  errors %d%s", a.name,
                     sa.rate(), sa.p(0.5), sa.p(0.99), sa.serverCpuMicrosPerOp(), sa.errors,
                     sa.firstError == null ? "" : " (" + sa.firstError + ")");
             log("  %-8s %8.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  server CPU %7.0f us/op  errors %d%s", b.name,
                     sb.rate(), sb.p(0.5), sb.p(0.99), sb.serverCpuMicrosPerOp(), sb.errors,
                     sb.firstError == null ? "" : " (" + sb.firstError + ")");
+            for (Stats st : List.of(sa, sb)) {
+                if (!st.threadCpuNanos.isEmpty()) {
+                    log("  server CPU by thread (%s), µs/op: %s", st == sa ? a.name : b.name,
+                            st.threadCpuNanos.entrySet().stream().filter(e -> e.getValue() > 0)
+                                    .sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(8)
+                                    .map(e -> e.getKey() + " " + Math.round(e.getValue() / 1e3 / Math.max(1, st.ops)))
+                                    .collect(java.util.stream.Collectors.joining(", ")));
+                }
+            }
             return new Pair(name, baseline, sa, sb);
+        }
+    }
+
+    /** The server's CPU use over one idle second. */
+    static long idleCpuNanosPerSecond(long pid) throws InterruptedException {
+        long c0 = cpuNanos(pid);
+        long t0 = System.nanoTime();
+        Thread.sleep(1000);
+        return (long) ((cpuNanos(pid) - c0) / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    /** Requests to every route measured later, so that the JIT has compiled them before the first case. */
+    static void warmUp(Target t) throws Exception {
+        String ns = "kbatch-" + USER;
+        AtomicInteger next = new AtomicInteger();
+        try (Side proxy = new Side("warm-up", t.server().port, t.server().pid, c -> switch (next.getAndIncrement() % 3) {
+            case 0 -> c.get("/authorized", auth(HUB_TOKEN)).status == 200;
+            case 1 -> c.get("/", "").status == 200;
+            default -> c.get("/jobs/", auth(HUB_TOKEN)).status == 200;
+        }); Side direct = new Side("warm-up", t.apiPort(), t.server().pid,
+                c -> c.get("/apis/batch/v1/namespaces/" + ns + "/jobs", "").status == 200)) {
+            runFor(proxy, 2 * S.warmupSeconds());
+            runFor(direct, S.warmupSeconds());
         }
     }
 
@@ -471,6 +542,8 @@ public final class Bench {
                 counts[worker] = count;
             });
         }
+        boolean byThread = env("BENCH_THREADS", "0").equals("1");
+        Map<String, Long> threads0 = byThread ? threadCpu(side.serverPid) : Map.of();
         long cpu0 = cpuNanos(side.serverPid);
         long bench0 = benchCpuNanos();
         long start = System.nanoTime();
@@ -484,6 +557,13 @@ public final class Bench {
         s.nanos = elapsed;
         s.serverCpuNanos = cpuNanos(side.serverPid) - cpu0;
         s.benchCpuNanos = benchCpuNanos() - bench0;
+        if (byThread) {
+            Map<String, Long> threads1 = threadCpu(side.serverPid);
+            threads1.forEach((tid, v) -> {
+                String[] nameAndTid = tid.split("\t");
+                s.threadCpuNanos.merge(nameAndTid[0], v - threads0.getOrDefault(tid, 0L), Long::sum);
+            });
+        }
         int total = 0;
         for (int w = 0; w < n; w++) {
             total += counts[w];
@@ -600,16 +680,15 @@ public final class Bench {
 
     static final class Direct {
         final int port;
-        final Conn conn;
 
         Direct(int port) throws IOException {
             this.port = port;
-            this.conn = new Conn(port);
         }
 
         /** Deletes the jobs, pods, secrets and configmaps of a namespace (creating the namespace if missing). */
         void cleanNamespace(String ns) {
-            try {
+            // A new connection each time: the API server may have closed an idle one.
+            try (Conn conn = new Conn(port)) {
                 Response r = conn.request("POST", "/api/v1/namespaces", JSON_TYPE,
                         bytes(template("direct-1-namespace.json").replace("${NS}", ns)), false);
                 check(r, 201, 409);
@@ -908,6 +987,26 @@ public final class Bench {
         }
     }
 
+    /** CPU (utime + stime, ns) of every thread of a process, keyed "name with digits as N" TAB tid. */
+    static Map<String, Long> threadCpu(long pid) {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    cpu.put(name + "\t" + task.getFileName(), (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L);
+                } catch (IOException | RuntimeException gone) {
+                    // The thread ended.
+                }
+            }
+        } catch (IOException e) {
+            // The process ended.
+        }
+        return cpu;
+    }
+
     static long benchCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
@@ -968,6 +1067,10 @@ public final class Bench {
         final int port;
         final Socket socket;
         final InputStream in;
+        /** Read-ahead of {@link #in}: bytes {@code [pos, lim)} are unread (no lock per byte, unlike BufferedInputStream). */
+        private final byte[] rbuf = new byte[65536];
+        private int pos;
+        private int lim;
         final OutputStream out;
         private final byte[] buf = new byte[65536];
 
@@ -983,7 +1086,7 @@ public final class Bench {
                 throw e;
             }
             this.socket = s;
-            this.in = new BufferedInputStream(s.getInputStream(), 65536);
+            this.in = s.getInputStream();
             this.out = new BufferedOutputStream(s.getOutputStream(), 65536);
         }
 
@@ -1065,7 +1168,7 @@ public final class Bench {
                 copy(length, sink);
             } else {
                 int n;
-                while ((n = in.read(buf)) > 0) {
+                while ((n = read(buf, 0, buf.length)) > 0) {
                     sink.accept(buf, 0, n);
                 }
                 closeAfter = true;
@@ -1082,7 +1185,7 @@ public final class Bench {
                 int want = (int) Math.min(n, buf.length);
                 int got = 0;
                 while (got < want) {
-                    int r = in.read(buf, got, want - got);
+                    int r = read(buf, got, want - got);
                     if (r < 0) throw new EOFException("body cut short");
                     got += r;
                 }
@@ -1091,10 +1194,38 @@ public final class Bench {
             }
         }
 
+        private boolean fill() throws IOException {
+            pos = 0;
+            lim = Math.max(0, in.read(rbuf));
+            return lim > 0;
+        }
+
+        private int read() throws IOException {
+            if (pos == lim && !fill()) {
+                return -1;
+            }
+            return rbuf[pos++] & 0xff;
+        }
+
+        private int read(byte[] into, int off, int len) throws IOException {
+            if (pos == lim) {
+                if (len >= rbuf.length) {
+                    return in.read(into, off, len);
+                }
+                if (!fill()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(len, lim - pos);
+            System.arraycopy(rbuf, pos, into, off, n);
+            pos += n;
+            return n;
+        }
+
         private String line() throws IOException {
             StringBuilder sb = new StringBuilder(64);
             int b;
-            while ((b = in.read()) >= 0) {
+            while ((b = read()) >= 0) {
                 if (b == '\n') {
                     int len = sb.length();
                     if (len > 0 && sb.charAt(len - 1) == '\r') sb.setLength(len - 1);
@@ -1477,7 +1608,7 @@ public final class Bench {
                     .append("`").append(S.jfr().isEmpty() ? "" : " + JFR (" + S.jfr() + ")").append('\n');
             md.append("- backend: ").append(S.apiUrl().isEmpty() ? "demo mode (`--demo`, embedded Kubernetes API in the server's JVM)"
                     : S.apiUrl()).append("; logs and the fixed-list case: the fake API in the bench, via KUBECONFIG\n");
-            md.append(String.format(Locale.ROOT, "- load: %d connections, closed loop; warm-up %.0f s per side, then %d rounds of %.0f s per side (order A B B A); total run %.0f s%n",
+            md.append(String.format(Locale.ROOT, "- load: %d connections, closed loop; warm-up %.0f s per side, then %d rounds of %.0f s per side in the order A B, B A, A B, ...; server CPU per op is net of the idle server's CPU; total run %.0f s%n",
                     S.concurrency(), S.warmupSeconds(), S.rounds(), S.roundSeconds(), totalSeconds));
             md.append("\n| case | through the proxy | baseline: the same work | proxy / baseline |\n|---|---|---|---|\n");
             for (Pair p : pairs) {
