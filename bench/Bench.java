@@ -107,7 +107,8 @@ public final class Bench {
     }
 
     /** The cases, in the order they run. */
-    static final List<String> CASES = List.of("authorized", "list10", "list1k", "submit", "delay", "bulk", "fixedlist");
+    static final List<String> CASES = List.of("authorized", "list10", "list1k", "submit", "delay", "bulk", "oneline",
+            "fixedlist");
 
     static final String HUB_TOKEN = "bench-token";
     static final String LIST_TOKEN = "bench-1k-token";
@@ -309,6 +310,20 @@ public final class Bench {
                     auth(HUB_TOKEN));
             report.bulkWhole = bulk(server, server.port, "/jobs/logs/bulk-" + S.logBytes() + "/", auth(HUB_TOKEN));
             report.bulkDirect = bulk(null, fake.port(), podPath + "bulk-" + S.logBytes() + "/log?follow=true", "");
+        }
+        if (S.on("oneline")) {
+            // A log without newlines: how much of it does the server hold at once?
+            long bytes = longEnv("BENCH_ONELINE_BYTES", 64L << 20);
+            try {
+                report.oneLineBytes = bytes;
+                report.oneLine = bulk(server, server.port, "/jobs/logs/oneline-" + bytes + "/?stream=true", auth(HUB_TOKEN));
+            } catch (IOException e) {
+                report.oneLineFailure = Report.size(bytes) + ": " + e.getMessage();
+                log("log of one %d MiB line: %s; server alive: %s", bytes >> 20, e, server.process.isAlive());
+            }
+            if (!server.process.isAlive()) {
+                throw new IllegalStateException("the server died streaming a log of one long line; see " + server.log);
+            }
         }
         if (S.on("fixedlist") && fake.jobList != null) {
             // The proxy's own cost of a list: the backend answers with fixed bytes from memory.
@@ -1414,18 +1429,25 @@ public final class Bench {
                         out.write(bytes("seq=" + i + " t=" + System.nanoTime() + " " + pad + "\n"));
                         out.flush();
                     }
-                } else if (pod.startsWith("bulk-")) {
-                    long total = Long.parseLong(pod.substring(5));
-                    int lineBytes = S.logLineBytes();
-                    byte[] block = new byte[64 * lineBytes];
-                    for (int l = 0; l < 64; l++) {
-                        byte[] line = bytes(String.format("%-" + (lineBytes - 1) + "s\n",
+                } else if (pod.startsWith("bulk-") || pod.startsWith("oneline-")) {
+                    // bulk-BYTES: lines of BENCH_LOG_LINE_BYTES; oneline-BYTES: one line of BYTES (no line break
+                    // until the end), as a big JSON document or a binary dump would write.
+                    boolean oneLine = pod.startsWith("oneline-");
+                    long total = Long.parseLong(pod.substring(pod.indexOf('-') + 1));
+                    int lineBytes = oneLine ? 64 * 1024 : S.logLineBytes();
+                    int lines = Math.max(1, (256 * 1024) / lineBytes);
+                    byte[] block = new byte[lines * lineBytes];
+                    for (int l = 0; l < lines; l++) {
+                        byte[] line = bytes(String.format("%-" + (lineBytes - 1) + "s" + (oneLine ? " " : "\n"),
                                 "bulk log line " + l + " of a block; the rest is padding ....."));
                         System.arraycopy(line, 0, block, l * lineBytes, lineBytes);
                     }
                     long sent = 0;
                     while (sent < total) {
                         int n = (int) Math.min(block.length, total - sent);
+                        if (oneLine && sent + n == total) {
+                            block[n - 1] = '\n';
+                        }
                         out.write(block, 0, n);
                         sent += n;
                     }
@@ -1613,7 +1635,9 @@ public final class Bench {
         long idleRssDemo, peakRssDemo, hwmDemo, idleRssKubeconfig, peakRssKubeconfig, hwmKubeconfig;
         long listBytesDirect, listBytesProxy;
         Delays delayProxy, delayDirect;
-        Bulk bulkSmall, bulkFollow, bulkWhole, bulkDirect;
+        Bulk bulkSmall, bulkFollow, bulkWhole, bulkDirect, oneLine;
+        String oneLineFailure;
+        long oneLineBytes;
         int hubLookups;
         double totalSeconds;
 
@@ -1668,6 +1692,16 @@ public final class Bench {
                         bulkWhole.peakRssKiB() >> 10, bulkDirect.mibPerSecond(),
                         bulkWhole.mibPerSecond() / bulkDirect.mibPerSecond()));
             }
+            if (oneLine != null) {
+                md.append(String.format(Locale.ROOT,
+                        "| streamed log of one %s line (no line break) | %.0f MiB/s; server RSS %d MiB before, peak %d MiB | — | — |%n",
+                        size(oneLineBytes), oneLine.mibPerSecond(), oneLine.rssBeforeKiB() >> 10,
+                        oneLine.peakRssKiB() >> 10));
+            }
+            if (oneLineFailure != null) {
+                md.append("| streamed log of one long line (no line break) | **failed**: ").append(oneLineFailure)
+                        .append(" (see the server log) | — | — |\n");
+            }
             md.append(String.format(Locale.ROOT,
                     "| startup to a ready `/observe/health` (process start → first 2xx) | demo mode: %s, CPU used by then %s; kubeconfig: %s, CPU %s | — | — |%n",
                     startups(startupDemo), startups(startupCpuDemo), startups(startupKubeconfig),
@@ -1703,9 +1737,20 @@ public final class Bench {
             if (delayProxy != null) target(md, "log line delay p99 ≤ 50 ms", delayProxy.p(0.99), "<=", 50, "%.2f ms");
             if (bulkFollow != null) {
                 long growth = (bulkFollow.peakRssKiB() - bulkSmall.peakRssKiB()) >> 10;
-                md.append(String.format(Locale.ROOT, "| memory while streaming independent of log size | peak RSS %d MiB at %s, %d MiB at %s (%+d MiB); whole log: %d MiB | %s |%n",
-                        bulkSmall.peakRssKiB() >> 10, size(S.logSmallBytes()), bulkFollow.peakRssKiB() >> 10,
-                        size(S.logBytes()), growth, bulkWhole.peakRssKiB() >> 10, Math.abs(growth) <= 32 ? "met" : "**missed**"));
+                boolean met = Math.abs(growth) <= 32;
+                String lines = "";
+                if (oneLine != null) {
+                    long lineGrowth = (oneLine.peakRssKiB() - oneLine.rssBeforeKiB()) >> 10;
+                    lines = String.format(Locale.ROOT, "; one %s line: RSS %+d MiB", size(oneLineBytes), lineGrowth);
+                    met &= lineGrowth <= 32;
+                } else if (oneLineFailure != null) {
+                    lines = "; one long line: failed (" + oneLineFailure + ")";
+                    met = false;
+                }
+                md.append(String.format(Locale.ROOT, "| memory while streaming independent of log size | %d-byte lines: peak RSS %d MiB at %s, %d MiB at %s (%+d MiB); whole log: %d MiB%s | %s |%n",
+                        S.logLineBytes(), bulkSmall.peakRssKiB() >> 10, size(S.logSmallBytes()), bulkFollow.peakRssKiB() >> 10,
+                        size(S.logBytes()), growth, bulkWhole.peakRssKiB() >> 10, lines,
+                        met ? "met" : Math.abs(growth) <= 32 ? "met for line-structured logs, **missed** for long lines" : "**missed**"));
             }
             double readyDemo = median(startupDemo);
             double readyKube = median(startupKubeconfig);
@@ -1751,7 +1796,7 @@ public final class Bench {
             return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
         }
 
-        private static String size(long bytes) {
+        static String size(long bytes) {
             return bytes >= (1L << 30) && bytes % (1L << 30) == 0 ? (bytes >> 30) + " GiB" : (bytes >> 20) + " MiB";
         }
 
