@@ -195,6 +195,9 @@ public final class Bench {
         Target t = new Target(server, URI.create(apiUrl).getPort(), new Direct(URI.create(apiUrl).getPort()));
         t.direct().cleanNamespace("kbatch-" + USER);
         t.direct().createJobs("kbatch-" + USER, USER, SMALL_LIST);
+        try (Conn c = new Conn(t.apiPort())) {
+            fake.jobLists.put("kbatch-" + USER, c.get("/apis/batch/v1/namespaces/kbatch-" + USER + "/jobs", "", true).body);
+        }
         warmUp(t);
         if (S.on("authorized")) {
             report.add(authorized(t));
@@ -210,11 +213,11 @@ public final class Bench {
             log("created %d jobs in %s in %.1f s", S.listJobs(), ns, (System.nanoTime() - created) / 1e9);
             // The fake API of phase 2 answers with exactly this list.
             try (Conn c = new Conn(t.apiPort())) {
-                fake.jobList = c.get("/apis/batch/v1/namespaces/" + ns + "/jobs", "", true).body;
+                fake.jobLists.put(ns, c.get("/apis/batch/v1/namespaces/" + ns + "/jobs", "", true).body);
             }
-            Files.write(S.out().resolve("joblist-" + S.listJobs() + ".json"), fake.jobList); // for Pipeline.java
+            Files.write(S.out().resolve("joblist-" + S.listJobs() + ".json"), fake.jobLists.get(ns)); // Pipeline.java
             try (Conn c = new Conn(server.port)) {
-                report.listBytesDirect = fake.jobList.length;
+                report.listBytesDirect = fake.jobLists.get(ns).length;
                 report.listBytesProxy = c.get("/jobs/", auth(LIST_TOKEN), true).body.length;
             }
             log("a list of %d jobs: %d bytes from the API server, %d bytes from the proxy", S.listJobs(),
@@ -325,14 +328,23 @@ public final class Bench {
                 throw new IllegalStateException("the server died streaming a log of one long line; see " + server.log);
             }
         }
-        if (S.on("fixedlist") && fake.jobList != null) {
+        if (S.on("fixedlist")) {
             // The proxy's own cost of a list: the backend answers with fixed bytes from memory.
-            String path = "/apis/batch/v1/namespaces/" + ns + "/jobs";
-            report.add(compare("GET /jobs/ (" + S.listJobs() + " jobs), backend = fake API (fixed bytes)",
-                    "GET " + path + " (fake API)",
-                    new Side("proxy", server.port, server.pid, c -> c.get("/jobs/", auth(HUB_TOKEN)).status == 200),
-                    new Side("direct", fake.port(), server.pid, c -> c.get(path, "").status == 200),
-                    null));
+            for (String user : List.of(USER, LIST_USER)) {
+                String listNs = "kbatch-" + user;
+                byte[] list = fake.jobLists.get(listNs);
+                if (list == null) {
+                    continue;
+                }
+                String token = user.equals(USER) ? HUB_TOKEN : LIST_TOKEN;
+                String path = "/apis/batch/v1/namespaces/" + listNs + "/jobs";
+                int jobs = user.equals(USER) ? SMALL_LIST : S.listJobs();
+                report.add(compare("GET /jobs/ (" + jobs + " jobs), backend = fake API (fixed bytes)",
+                        "GET " + path + " (fake API)",
+                        new Side("proxy", server.port, server.pid, c -> c.get("/jobs/", auth(token)).status == 200),
+                        new Side("direct", fake.port(), server.pid, c -> c.get(path, "").status == 200),
+                        null));
+            }
         }
         report.peakRssKubeconfig = RSS.stop();
         report.hwmKubeconfig = hwmKiB(server.pid);
@@ -1350,7 +1362,8 @@ public final class Bench {
     static final class FakeApi implements AutoCloseable {
         final HttpServer server;
         final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        volatile byte[] jobList;
+        /** The job list the fake API answers per namespace (captured from the demo cluster). */
+        final Map<String, byte[]> jobLists = new ConcurrentHashMap<>();
 
         private FakeApi(HttpServer server) {
             this.server = server;
@@ -1389,8 +1402,9 @@ public final class Bench {
                     } else {
                         notFound(ex);
                     }
-                } else if (path.startsWith("/apis/batch/v1/namespaces/") && path.endsWith("/jobs")
-                        && jobList != null) {
+                } else if (path.startsWith("/apis/batch/v1/namespaces/") && path.endsWith("/jobs") && p.length == 7
+                        && jobLists.containsKey(p[5])) {
+                    byte[] jobList = jobLists.get(p[5]);
                     ex.getResponseHeaders().set("Content-Type", "application/json");
                     ex.sendResponseHeaders(200, jobList.length);
                     ex.getResponseBody().write(jobList);
