@@ -173,6 +173,7 @@ public final class Bench {
     // ------------------------------------------------------------------------------------------------------------
 
     static void demoPhase(StubHub hub, FakeApi fake, Report report) throws Exception {
+        demoServer = true;
         boolean demo = S.apiUrl().isEmpty();
         String mode = demo ? "demo" : "api";
         Path kubeconfig = demo ? null : writeKubeconfig(S.apiUrl(), "bench-api");
@@ -277,6 +278,7 @@ public final class Bench {
     // ------------------------------------------------------------------------------------------------------------
 
     static void fakeApiPhase(StubHub hub, FakeApi fake, Report report) throws Exception {
+        demoServer = false;
         Path kubeconfig = writeKubeconfig("http://127.0.0.1:" + fake.port(), "bench-fake");
         Server server = null;
         for (int i = 1; i <= S.starts(); i++) {
@@ -332,9 +334,14 @@ public final class Bench {
                         null));
             }
         }
-        report.peakRssKubeconfig = RSS.phasePeak();
-        // Last: the heap this takes stays committed and would be counted against the cases after it.
+        report.peakRssKubeconfig = RSS.stop();
+        report.hwmKubeconfig = hwmKiB(server.pid);
         if (S.on("oneline")) {
+            // On a fresh server: a heap grown by the cases before would hide the growth (and keep it committed).
+            server.stop();
+            server = Server.start("kubeconfig-oneline", hub, false, kubeconfig);
+            Thread.sleep(1500);
+            RSS.watch(server.pid);
             // A log without newlines: how much of it does the server hold at once?
             long bytes = longEnv("BENCH_ONELINE_BYTES", 64L << 20);
             try {
@@ -349,7 +356,6 @@ public final class Bench {
             }
         }
         RSS.stop();
-        report.hwmKubeconfig = hwmKiB(server.pid);
         server.stop();
     }
 
@@ -447,7 +453,10 @@ public final class Bench {
         }
     }
 
-    record Pair(String name, String baseline, Stats proxy, Stats direct, long peakRssKiB) {
+    /** Whether the server being measured is the demo-mode one (its RSS includes the embedded Kubernetes API). */
+    static volatile boolean demoServer;
+
+    record Pair(String name, String baseline, Stats proxy, Stats direct, long peakRssKiB, boolean demoServer) {
     }
 
     static Pair compare(String name, String baseline, Side a, Side b, Runnable between) throws Exception {
@@ -493,7 +502,7 @@ public final class Bench {
             }
             long peak = RSS.windowPeak();
             log("  server RSS peak during the case: %d MiB", peak >> 10);
-            return new Pair(name, baseline, sa, sb, peak);
+            return new Pair(name, baseline, sa, sb, peak, demoServer);
         }
     }
 
@@ -1729,7 +1738,7 @@ public final class Bench {
                     startups(startupDemo), startups(startupCpuDemo), startups(startupKubeconfig),
                     startups(startupCpuKubeconfig)));
             md.append(String.format(Locale.ROOT,
-                    "| server RSS (VmRSS; VmHWM = peak) | demo mode: idle %d MiB, under load peak %d MiB (VmHWM %d MiB); kubeconfig (fake API): idle %d MiB, under load peak %d MiB (before the one-line log; VmHWM %d MiB) | — | — |%n",
+                    "| server RSS (VmRSS; VmHWM = peak) | demo mode: idle %d MiB, under load peak %d MiB (VmHWM %d MiB); kubeconfig (fake API): idle %d MiB, under load peak %d MiB (VmHWM %d MiB) | — | — |%n",
                     idleRssDemo >> 10, peakRssDemo >> 10, hwmDemo >> 10, idleRssKubeconfig >> 10,
                     peakRssKubeconfig >> 10, hwmKubeconfig >> 10));
             md.append('\n');
@@ -1779,19 +1788,26 @@ public final class Bench {
             md.append(String.format(Locale.ROOT, "| ready in ≤ 1.5 s | median %.0f ms (demo mode), %.0f ms (kubeconfig) | %s |%n",
                     readyDemo, readyKube, readyDemo <= 1500 && readyKube <= 1500 ? "met"
                             : readyKube <= 1500 ? "met with a kubeconfig, **missed** in demo mode" : "**missed**"));
+            // Judged on the server without the demo cluster in its JVM (kubeconfig on the fake API).
             List<String> over = new ArrayList<>();
-            StringBuilder peaks = new StringBuilder();
+            List<String> under = new ArrayList<>();
+            StringBuilder demoPeaks = new StringBuilder();
             for (Pair p : pairs) {
-                peaks.append(peaks.isEmpty() ? "" : ", ").append(p.name()).append(": ").append(p.peakRssKiB() >> 10);
-                if ((p.peakRssKiB() >> 10) > 256) over.add(p.name());
+                if (p.demoServer()) {
+                    demoPeaks.append(demoPeaks.isEmpty() ? "" : ", ").append(p.name()).append(" ")
+                            .append(p.peakRssKiB() >> 10);
+                    continue;
+                }
+                ((p.peakRssKiB() >> 10) > 256 ? over : under).add(p.name() + " " + (p.peakRssKiB() >> 10));
             }
             for (Bulk b : java.util.Arrays.asList(bulkSmall, bulkFollow, bulkWhole)) {
                 if (b == null) continue;
-                peaks.append(", log ").append(b.path()).append(": ").append(b.peakRssKiB() >> 10);
-                if ((b.peakRssKiB() >> 10) > 256) over.add("log " + b.path());
+                ((b.peakRssKiB() >> 10) > 256 ? over : under).add("log " + b.path() + " " + (b.peakRssKiB() >> 10));
             }
-            md.append(String.format(Locale.ROOT, "| RSS under load ≤ 256 MiB | peak MiB per case (demo-mode cases include the embedded API): %s | %s |%n",
-                    peaks, over.isEmpty() ? "met" : "**missed** under " + String.join("; ", over)));
+            md.append(String.format(Locale.ROOT, "| RSS under load ≤ 256 MiB (the server alone, kubeconfig on the fake API) | peak MiB: %s%s (demo mode, with the embedded API in the same JVM: %s) | %s |%n",
+                    String.join(", ", under), over.isEmpty() ? "" : "; **over**: " + String.join(", ", over), demoPeaks,
+                    over.isEmpty() ? "met" : under.isEmpty() ? "**missed**" : "met under small lists and logs, **missed** under "
+                            + over.stream().map(o -> o.replaceAll(" \\d+$", "")).collect(java.util.stream.Collectors.joining("; "))));
             return md.toString();
         }
 
