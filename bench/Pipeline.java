@@ -1,0 +1,248 @@
+import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import io.fabric8.kubernetes.api.model.ListMeta;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobList;
+import io.fabric8.kubernetes.api.model.batch.v1.JobListBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.kbatch.proxy.auth.HubUser;
+import org.kbatch.proxy.auth.ScopePolicy;
+import org.kbatch.proxy.auth.TokenAuthenticator;
+import org.kbatch.proxy.wire.WireCodec;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
+
+/**
+ * The CPU time and allocation of each step the proxy takes for {@code GET /jobs/} and for a token check, measured
+ * in-process on the server's own classes, next to the change proposed for it (bench/RESULTS.md). Single thread,
+ * warm-up, then a timed loop per step. Run it with the server's class path:
+ *
+ * <pre>
+ * java -cp 'server/target/classes:server/target/libs/*' bench/Pipeline.java [bench/out/joblist-1000.json]
+ * </pre>
+ *
+ * The job list is the one the demo cluster answered in the last bench run ({@code bench/out/joblist-1000.json},
+ * written by Bench.java); without it, 1000 copies of the bench's job fixture are used.
+ */
+public final class Pipeline {
+
+    static final double WARMUP_SECONDS = Double.parseDouble(System.getProperty("warmup", "1.5"));
+    static final double MEASURE_SECONDS = Double.parseDouble(System.getProperty("measure", "2"));
+    static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    static volatile Object sink;
+
+    public static void main(String[] args) throws Exception {
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        WireCodec codec = WireCodec.create();
+        byte[] big = input(args, serialization);
+        JobList bigList = serialization.unmarshal(new ByteArrayInputStream(big), JobList.class);
+        JobList smallList = new JobList();
+        smallList.setApiVersion("batch/v1");
+        smallList.setKind("JobList");
+        smallList.setMetadata(bigList.getMetadata());
+        smallList.setItems(new ArrayList<>(bigList.getItems().subList(0, 10)));
+        byte[] small = serialization.asJson(smallList).getBytes(StandardCharsets.UTF_8);
+
+        // fabric8 keeps its mapper package-private; a reused ObjectReader shows what readerFor per call costs.
+        Method getMapper = KubernetesSerialization.class.getDeclaredMethod("getMapper");
+        getMapper.setAccessible(true);
+        ObjectMapper mapper = (ObjectMapper) getMapper.invoke(serialization);
+        ObjectReader reader = mapper.readerFor(new TypeReference<JobList>() { });
+
+        System.out.printf(Locale.ROOT, "%-62s %12s %14s%n", "step (list of N jobs)", "µs/op", "KiB alloc/op");
+        for (int n : new int[] {10, bigList.getItems().size()}) {
+            byte[] bytes = n == 10 ? small : big;
+            JobList parsed = serialization.unmarshal(new ByteArrayInputStream(bytes), JobList.class);
+            System.out.printf(Locale.ROOT, "-- N = %d (%d bytes from the API server, %d bytes to the CLI)%n", n,
+                    bytes.length, codec.write(parsed).length);
+            Result unmarshal = measure("fabric8 unmarshal, as the client does (readerFor per call)",
+                    () -> serialization.unmarshal(new ByteArrayInputStream(bytes), new TypeReference<JobList>() { }));
+            measure("  for comparison: one ObjectReader reused (readerFor is cached)",
+                    () -> reader.readValue(bytes));
+            Result copy = measure("KubernetesGateway.listJobs: JobListBuilder.withItems(items)",
+                    () -> new JobListBuilder().withApiVersion("batch/v1").withKind("JobList")
+                            .withMetadata(new ListMeta()).withItems(parsed.getItems()).build());
+            Result noCopy = measure("  proposed: new JobList(...) with the items as they are", () -> {
+                JobList list = new JobList();
+                list.setApiVersion("batch/v1");
+                list.setKind("JobList");
+                list.setMetadata(new ListMeta());
+                list.setItems(parsed.getItems());
+                return list;
+            });
+            Result write = measure("WireCodec.write (the CLI's dialect)", () -> codec.write(parsed));
+            if (n > 10) {
+                System.out.printf(Locale.ROOT, "%-62s %12s %14.1f%n", "heap held by one parsed list (after GC), KiB", "",
+                        retainedKiB(() -> serialization.unmarshal(new ByteArrayInputStream(bytes), JobList.class)));
+                System.out.printf(Locale.ROOT, "%-62s %12s %14.1f%n", "heap held by the parsed list and its builder copy", "",
+                        retainedKiB(() -> {
+                            JobList l = serialization.unmarshal(new ByteArrayInputStream(bytes), JobList.class);
+                            return List.of(l, new JobListBuilder().withItems(l.getItems()).build());
+                        }));
+            }
+            System.out.printf(Locale.ROOT, "%-62s %12.1f %14.1f%n", "= current pipeline (unmarshal + copy + write)",
+                    unmarshal.micros + copy.micros + write.micros, unmarshal.kib + copy.kib + write.kib);
+            System.out.printf(Locale.ROOT, "%-62s %12.1f %14.1f%n", "= without the copy",
+                    unmarshal.micros + noCopy.micros + write.micros, unmarshal.kib + noCopy.kib + write.kib);
+        }
+
+        System.out.println("-- token check of a cached token (GET /authorized)");
+        HubUser user = new HubUser("bench", List.of(), Set.of("access:services!service=kbatch"));
+        TokenAuthenticator authenticator = new TokenAuthenticator(token -> Optional.of(user),
+                new ScopePolicy(List.of("access:services!service=kbatch")));
+        measure("TokenAuthenticator.authenticate", () -> authenticator.authenticate("token bench-token"));
+        measure("  of which token(): split(\"\\\\s+\") + chars().anyMatch", () -> currentToken("token bench-token"));
+        measure("  proposed token(): precompiled pattern, plain loop", () -> proposedToken("token bench-token"));
+        measure("  of which hash(): MessageDigest.getInstance per call", () -> currentHash("bench-token"));
+        measure("  proposed hash(): clone of one SHA-256 digest", () -> proposedHash("bench-token"));
+    }
+
+    record Result(double micros, double kib) {
+    }
+
+    static Result measure(String name, Supplier<Object> step) {
+        run(step, WARMUP_SECONDS);
+        long alloc0 = THREADS.getCurrentThreadAllocatedBytes();
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        long ops = run(step, MEASURE_SECONDS);
+        double micros = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e3 / ops;
+        double kib = (THREADS.getCurrentThreadAllocatedBytes() - alloc0) / 1024.0 / ops;
+        System.out.printf(Locale.ROOT, "%-62s %12.1f %14.1f%n", name, micros, kib);
+        return new Result(micros, kib);
+    }
+
+    /** Heap (KiB) still used, after a full GC, while holding what {@code make} returns: the median of 5 tries. */
+    static double retainedKiB(Supplier<Object> make) {
+        double[] tries = new double[5];
+        for (int i = 0; i < tries.length; i++) {
+            tries[i] = retainedOnceKiB(make);
+        }
+        java.util.Arrays.sort(tries);
+        return tries[tries.length / 2];
+    }
+
+    static double retainedOnceKiB(Supplier<Object> make) {
+        java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        sink = null;
+        System.gc();
+        long before = memory.getHeapMemoryUsage().getUsed();
+        Object held = make.get();
+        System.gc();
+        long after = memory.getHeapMemoryUsage().getUsed();
+        sink = held;
+        return (after - before) / 1024.0;
+    }
+
+    static long run(Supplier<Object> step, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long ops = 0;
+        do {
+            sink = step.get();
+            ops++;
+        } while (System.nanoTime() < end);
+        return ops;
+    }
+
+    static byte[] input(String[] args, KubernetesSerialization serialization) throws Exception {
+        Path captured = Path.of(args.length > 0 ? args[0] : "bench/out/joblist-1000.json");
+        if (Files.isRegularFile(captured)) {
+            System.out.println("job list: " + captured + " (as the demo cluster answered it)");
+            return Files.readAllBytes(captured);
+        }
+        System.out.println("job list: 1000 copies of bench/fixtures/direct-4-job.json (no " + captured + ")");
+        String json = Files.readString(Path.of("bench/fixtures/direct-4-job.json"))
+                .replace("${NS}", "kbatch-bench").replace("${USER}", "bench").replace("${ID}", "x")
+                .replace("${SECRET}", "bench-env").replace("${CONFIGMAP}", "bench-code");
+        Job job = serialization.unmarshal(json, Job.class);
+        List<Job> items = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            Job copy = serialization.clone(job);
+            copy.getMetadata().setName("acc-job-" + i);
+            items.add(copy);
+        }
+        JobList list = new JobListBuilder().withApiVersion("batch/v1").withKind("JobList").withItems(items).build();
+        return serialization.asJson(list).getBytes(StandardCharsets.UTF_8);
+    }
+
+    // TokenAuthenticator's private steps as they are, and as proposed.
+
+    static Optional<String> currentToken(String header) {
+        String[] parts = header.strip().split("\\s+", 2);
+        if (parts.length != 2) {
+            return Optional.empty();
+        }
+        String scheme = parts[0].toLowerCase(Locale.ROOT);
+        if (!scheme.equals("token") && !scheme.equals("bearer")) {
+            return Optional.empty();
+        }
+        String token = parts[1].strip();
+        return token.isEmpty() || token.chars().anyMatch(Character::isWhitespace) ? Optional.empty() : Optional.of(token);
+    }
+
+    static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+    static Optional<String> proposedToken(String header) {
+        String[] parts = WHITESPACE.split(header.strip(), 2);
+        if (parts.length != 2) {
+            return Optional.empty();
+        }
+        String scheme = parts[0];
+        if (!scheme.equalsIgnoreCase("token") && !scheme.equalsIgnoreCase("bearer")) {
+            return Optional.empty();
+        }
+        String token = parts[1].strip();
+        if (token.isEmpty()) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < token.length(); i++) {
+            if (Character.isWhitespace(token.charAt(i))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(token);
+    }
+
+    static String currentHash(String token) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static final MessageDigest SHA256;
+
+    static {
+        try {
+            SHA256 = MessageDigest.getInstance("SHA-256");
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static String proposedHash(String token) {
+        try {
+            MessageDigest digest = (MessageDigest) SHA256.clone();
+            return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

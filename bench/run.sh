@@ -1,0 +1,31 @@
+#!/bin/sh
+# Runs the kbatch-proxy benchmark (see bench/README.md): builds the server if its jar is missing or older than the
+# sources, then runs bench/Bench.java, which starts everything it needs on 127.0.0.1 and stops it again.
+# Settings are environment variables (BENCH_*), listed in bench/README.md. About 4 minutes on 2 cores.
+set -eu
+cd "$(dirname "$0")/.."
+
+if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+    JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+if [ -n "${JAVA_HOME:-}" ]; then
+    export JAVA_HOME
+    JAVA="$JAVA_HOME/bin/java"
+else
+    JAVA=java
+fi
+
+jar=server/target/kbatch-proxy.jar
+if [ "${BENCH_BUILD:-auto}" = 1 ] || [ ! -f "$jar" ] || \
+   [ -n "$(find server/src server/pom.xml pom.xml openapi.yaml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+    echo "bench: building the server (./mvnw -B -q -DskipTests install)"
+    ./mvnw -B -q -DskipTests install
+fi
+
+BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if ! git diff --quiet HEAD -- server pom.xml openapi.yaml 2>/dev/null; then
+    BENCH_COMMIT="$BENCH_COMMIT (server sources modified)"
+fi
+export BENCH_COMMIT
+
+exec "$JAVA" bench/Bench.java "$@"
