@@ -155,11 +155,8 @@ public record ProxyConfig(String host,
         if (raw.isEmpty()) {
             return defaultValue;
         }
-        return switch (raw.get().toLowerCase(Locale.ROOT)) {
-            case "1", "true", "t", "yes", "y", "on" -> true;
-            case "0", "false", "f", "no", "n", "off" -> false;
-            default -> throw new ConfigException(name, "must be true or false, got '" + raw.get() + "'");
-        };
+        return PydanticBoolean.parse(raw.get())
+                .orElseThrow(() -> new ConfigException(name, "must be true or false, got '" + raw.get() + "'"));
     }
 
     private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");

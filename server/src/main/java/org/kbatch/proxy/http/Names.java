@@ -1,9 +1,9 @@
 package org.kbatch.proxy.http;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.kbatch.proxy.config.PydanticBoolean;
 import org.kbatch.proxy.errors.ApiException;
 
 /**
@@ -33,12 +33,8 @@ public final class Names {
         if (value.isEmpty()) {
             return false;
         }
-        return switch (value.get().toLowerCase(Locale.ROOT)) {
-            case "1", "true", "t", "yes", "y", "on" -> true;
-            case "0", "false", "f", "no", "n", "off" -> false;
-            default -> throw new ApiException(422, "Query parameter '" + parameter + "' must be a boolean (true or false),"
-                    + " got '" + printable(value.get()) + "'");
-        };
+        return PydanticBoolean.parse(value.get()).orElseThrow(() -> new ApiException(422, "Query parameter '"
+                + parameter + "' must be a boolean (true or false), got '" + printable(value.get()) + "'"));
     }
 
     private static String printable(String s) {
