@@ -1,7 +1,5 @@
 package org.kbatch.proxy.docs;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.kbatch.proxy.testing.DemoServerProcess;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -83,49 +81,20 @@ class SwaggerUiBrowserTest {
 
     @TempDir
     static Path dir;
-    private static Process server;
+    private static DemoServerProcess server;
     private static String base;
 
     @BeforeAll
     static void startDemoServer() throws Exception {
         Chromium.executable(); // fail first, and clearly, when the browser is missing
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.kbatch.proxy.Main", "--demo");
-        pb.environment().keySet().removeIf(k -> k.startsWith("KBATCH_") || k.startsWith("JUPYTERHUB_"));
-        pb.environment().put("KBATCH_PORT", Integer.toString(port));
-        pb.environment().put("KBATCH_HOST", "127.0.0.1");
-        pb.environment().put("KBATCH_PREFIX", PREFIX);
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(dir.resolve("server.log").toFile());
-        server = pb.start();
-        base = "http://127.0.0.1:" + port;
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + PREFIX + "/docs/")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            if (System.nanoTime() > deadline || !server.isAlive()) {
-                throw new AssertionError("demo server did not start: " + Files.readString(dir.resolve("server.log")));
-            }
-            Thread.sleep(200);
-        }
+        server = DemoServerProcess.start(dir.resolve("server.log"), Map.of("KBATCH_PREFIX", PREFIX));
+        base = server.base();
     }
 
     @AfterAll
     static void stopServer() throws Exception {
         if (server != null) {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
+            server.close();
         }
     }
 
@@ -146,7 +115,7 @@ class SwaggerUiBrowserTest {
                     e.addSuppressed(ignored);
                 }
                 throw new AssertionError(e.getMessage() + "\n(screenshot: " + ARTIFACTS.resolve("swagger-ui-failure.png")
-                        + ")\nserver log:\n" + Files.readString(dir.resolve("server.log"))
+                        + ")\nserver log:\n" + server.log()
                         + "\nchromium log:\n" + browser.log(), e);
             }
         }

@@ -1,14 +1,8 @@
 package org.kbatch.proxy.e2e;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +11,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.kbatch.proxy.testing.DemoServerProcess;
 import org.kbatch.proxy.testing.KbatchCli;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,42 +32,15 @@ class KbatchCliEndToEndTest {
 
     @TempDir
     static Path home;
-    private static Process server;
+    private static DemoServerProcess server;
     private static String url;
     private static String jobName;
     private static String cronJobName;
 
     @BeforeAll
     static void startDemoServer() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.kbatch.proxy.Main", "--demo");
-        pb.environment().keySet().removeIf(k -> k.startsWith("KBATCH_") || k.startsWith("JUPYTERHUB_"));
-        pb.environment().put("KBATCH_PORT", Integer.toString(port));
-        pb.environment().put("KBATCH_HOST", "127.0.0.1");
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(home.resolve("server.log").toFile());
-        server = pb.start();
-        url = "http://127.0.0.1:" + port + "/";
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-                        .statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            if (System.nanoTime() > deadline || !server.isAlive()) {
-                throw new AssertionError("demo server did not start: " + Files.readString(home.resolve("server.log")));
-            }
-            Thread.sleep(200);
-        }
+        server = DemoServerProcess.start(home.resolve("server.log"), Map.of());
+        url = server.base() + "/";
         Path code = Files.createDirectories(home.resolve("code"));
         Files.writeString(code.resolve("main.py"), "print('hello from kbatch')\n");
     }
@@ -80,8 +48,7 @@ class KbatchCliEndToEndTest {
     @AfterAll
     static void stopServer() throws Exception {
         if (server != null) {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
+            server.close();
         }
     }
 
