@@ -9,6 +9,7 @@ import org.kbatch.proxy.audit.AuditLog;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.Json;
+import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
@@ -41,7 +42,8 @@ public final class CronJobsEndpoints extends CronjobsService {
 
     @Override
     protected void handleListCronJobs(ServerRequest request, ServerResponse response) {
-        Json.send(response, 200, codec.write(kube.listCronJobs(Caller.of(request, tenancy).scope())));
+        ListResponses.send(response, codec, WireCodec.ListKind.CRONJOBS,
+                kube.cronJobPages(Caller.of(request, tenancy).scope()));
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.kbatch.proxy.audit.AuditLog;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.Json;
+import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
@@ -52,7 +53,7 @@ public final class JobsEndpoints extends JobsService {
     @Override
     protected void handleListJobs(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.of(request, tenancy);
-        Json.send(response, 200, codec.write(kube.listJobs(caller.scope())));
+        ListResponses.send(response, codec, WireCodec.ListKind.JOBS, kube.jobPages(caller.scope()));
     }
 
     @Override

@@ -26,9 +26,7 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJobList;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -171,29 +169,52 @@ public final class KubernetesGateway {
         client.configMaps().inNamespace(namespace).withLabel(label, value).delete();
     }
 
-    public JobList listJobs(Scope scope) {
-        List<Job> items = new ArrayList<>();
-        ListMeta meta = paged(options -> metrics.kubernetes("list-jobs",
-                () -> owned(client.batch().v1().jobs().inNamespace(scope.namespace()), scope).list(options)), items);
-        // Built directly: a builder would deep-copy every job (measured: 40 MB per 1,000-job list).
-        JobList list = new JobList();
-        list.setApiVersion("batch/v1");
-        list.setKind("JobList");
-        list.setMetadata(meta);
-        list.setItems(items);
-        return list;
+    /**
+     * The caller's jobs as the API server sends them (JSON), page by page: {@code apply(null)} fetches the first page,
+     * {@code apply(token)} the page after that {@code continue} token. The endpoints pass the pages through the wire
+     * codec into the answer one at a time, so a list costs one page of memory whatever its length.
+     */
+    public Function<String, InputStream> jobPages(Scope scope) {
+        return pages("list-jobs", "/apis/batch/v1/namespaces/" + scope.namespace() + "/jobs", selector(scope, null));
     }
 
-    public CronJobList listCronJobs(Scope scope) {
-        List<CronJob> items = new ArrayList<>();
-        ListMeta meta = paged(options -> metrics.kubernetes("list-cronjobs",
-                () -> owned(client.batch().v1().cronjobs().inNamespace(scope.namespace()), scope).list(options)), items);
-        CronJobList list = new CronJobList();
-        list.setApiVersion("batch/v1");
-        list.setKind("CronJobList");
-        list.setMetadata(meta);
-        list.setItems(items);
-        return list;
+    /** The caller's cronjobs, page by page (see {@link #jobPages}). */
+    public Function<String, InputStream> cronJobPages(Scope scope) {
+        return pages("list-cronjobs", "/apis/batch/v1/namespaces/" + scope.namespace() + "/cronjobs",
+                selector(scope, null));
+    }
+
+    /** The caller's pods, or those labelled {@code job-name=J} when a job is named, page by page (see {@link #jobPages}). */
+    public Function<String, InputStream> podPages(Scope scope, Optional<String> jobName) {
+        return pages("list-pods", "/api/v1/namespaces/" + scope.namespace() + "/pods",
+                selector(scope, jobName.map(job -> LEGACY_JOB_NAME_LABEL + "=" + job).orElse(null)));
+    }
+
+    private Function<String, InputStream> pages(String operation, String path, String labelSelector) {
+        return next -> {
+            StringBuilder query = new StringBuilder();
+            if (next != null) {
+                query.append("continue=").append(encode(next)).append('&');
+            }
+            if (labelSelector != null) {
+                query.append("labelSelector=").append(encode(labelSelector)).append('&');
+            }
+            query.append("limit=").append(PAGE_SIZE);
+            return metrics.kubernetes(operation, () -> get(path + "?" + query, true, "list"));
+        };
+    }
+
+    /** The label selector of a list: the caller's username label in a shared namespace, and {@code extra}. */
+    private static String selector(Scope scope, String extra) {
+        String owner = scope.ownerLabel().map(value -> UsernameLabel.KEY + "=" + value).orElse(null);
+        if (owner == null) {
+            return extra;
+        }
+        return extra == null ? owner : owner + "," + extra;
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The caller's pods, or those labelled {@code job-name=J} when a job is named. */
@@ -280,11 +301,20 @@ public final class KubernetesGateway {
      * wait for the pod with a watch, and pass an error {@code Status} through as if it were log text.
      */
     private InputStream log(String namespace, String pod, boolean follow) {
-        String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/" + namespace
-                + "/pods/" + pod + "/log" + (follow ? "?follow=true" : "");
+        return get("/api/v1/namespaces/" + namespace + "/pods/" + pod + "/log" + (follow ? "?follow=true" : ""),
+                !follow, "log of pod " + pod);
+    }
+
+    /**
+     * A plain {@code GET} of an API path on fabric8's HTTP client (its auth and TLS), answering the body as a stream;
+     * an error answer becomes a {@link KubernetesClientException} carrying the API's {@code Status}, as fabric8's own
+     * calls do. {@code timeout}: the client's request timeout applies until the answer starts (not to a followed log).
+     */
+    private InputStream get(String pathAndQuery, boolean timeout, String what) {
+        String url = client.getMasterUrl().toString().replaceAll("/+$", "") + pathAndQuery;
         var http = client.getHttpClient();
         var request = http.newHttpRequestBuilder().uri(url);
-        if (!follow) {
+        if (timeout) {
             request.timeout(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         io.fabric8.kubernetes.client.http.HttpResponse<InputStream> response;
@@ -292,9 +322,9 @@ public final class KubernetesGateway {
             response = http.sendAsync(request.build(), InputStream.class)
                     .get(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new KubernetesClientException("Log request timed out", e);
+            throw new KubernetesClientException("Kubernetes request timed out: " + what, e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new KubernetesClientException("Log request failed", e.getCause());
+            throw new KubernetesClientException("Kubernetes request failed: " + what, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KubernetesClientException("Interrupted", e);
@@ -305,8 +335,7 @@ public final class KubernetesGateway {
                 status = client.getKubernetesSerialization().unmarshal(new String(body.readAllBytes(),
                         java.nio.charset.StandardCharsets.UTF_8), Status.class);
             } catch (IOException | RuntimeException e) {
-                status = new StatusBuilder().withCode(response.code()).withMessage("log of pod " + pod + " failed")
-                        .build();
+                status = new StatusBuilder().withCode(response.code()).withMessage(what + " failed").build();
             }
             throw new KubernetesClientException(status.getMessage(), response.code(), status);
         }

@@ -10,6 +10,7 @@ import org.kbatch.proxy.api.PodsService;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.Json;
+import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
@@ -43,7 +44,7 @@ public final class PodsEndpoints extends PodsService {
         Caller caller = Caller.of(request, tenancy);
         // The CLI sends ?job_name= when no job is given: empty means all pods.
         Optional<String> job = jobName.filter(n -> !n.isEmpty()).map(n -> Names.objectName("job", n));
-        Json.send(response, 200, codec.write(kube.listPods(caller.scope(), job)));
+        ListResponses.send(response, codec, WireCodec.ListKind.PODS, kube.podPages(caller.scope(), job));
     }
 
     @Override

@@ -106,7 +106,7 @@ final class DialectIntrospector extends JacksonAnnotationIntrospector {
     }
 
     /** fabric8's JSON name of a property member: its {@code @JsonProperty} value, else the bean name. */
-    private static String kubernetesName(Annotated annotated) {
+    static String kubernetesName(Annotated annotated) {
         JsonProperty property = annotated.getAnnotation(JsonProperty.class);
         if (property != null && !property.value().isEmpty()) {
             return property.value();

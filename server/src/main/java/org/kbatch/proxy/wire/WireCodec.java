@@ -4,15 +4,22 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobList;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobList;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -60,9 +67,28 @@ public final class WireCodec {
     private static final int MAX_SHOWN_VALUE = 40;
 
     private final JsonMapper mapper;
+    private final DialectTranscoder transcoder;
 
     private WireCodec(JsonMapper mapper) {
         this.mapper = mapper;
+        this.transcoder = new DialectTranscoder(mapper);
+    }
+
+    /** The lists the proxy passes through from the API server, with the envelope the dialect gives each. */
+    public enum ListKind {
+        JOBS(JobList.class, "batch/v1", "JobList"),
+        CRONJOBS(CronJobList.class, "batch/v1", "CronJobList"),
+        PODS(PodList.class, "v1", "PodList");
+
+        private final Class<? extends KubernetesResourceList<?>> type;
+        private final String apiVersion;
+        private final String kind;
+
+        ListKind(Class<? extends KubernetesResourceList<?>> type, String apiVersion, String kind) {
+            this.type = type;
+            this.apiVersion = apiVersion;
+            this.kind = kind;
+        }
     }
 
     /** A codec with its mapper built and configured; share it. */
@@ -110,6 +136,17 @@ public final class WireCodec {
     /** Writes a fabric8 model (or any object holding them) in the CLI's dialect, as UTF-8 JSON. */
     public byte[] write(Object value) {
         return mapper.writeValueAsBytes(value);
+    }
+
+    /**
+     * Writes a list as the API server sends it (its JSON, page by page) in the CLI's dialect, without building models:
+     * the same output as {@link #write} of the whole list parsed into fabric8's models, with the memory of one item.
+     * {@code firstPage} is the first page's body; {@code nextPage} fetches the page after a {@code continue} token.
+     * Every page is closed once written. Does not close {@code out}.
+     */
+    public void writeList(ListKind kind, InputStream firstPage, Function<String, InputStream> nextPage,
+                          OutputStream out) {
+        transcoder.writeList(kind.type, kind.apiVersion, kind.kind, firstPage, nextPage, out);
     }
 
     /** Writes a fabric8 model (or any object holding them) in the CLI's dialect. */

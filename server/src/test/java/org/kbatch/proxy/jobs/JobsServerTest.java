@@ -63,7 +63,8 @@ class JobsServerTest {
 
     private static final StubHub HUB = StubHub.start()
             .user("alice-token", "alice")
-            .user("bob-token", "bob");
+            .user("bob-token", "bob")
+            .user("carol-token", "carol");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JobsApi jobs;
@@ -206,6 +207,77 @@ class JobsServerTest {
         PodList alicePods = pods.listPods(name, as("alice"));
         assertThat(alicePods.getItems(), hasSize(1));
         cleanUp();
+    }
+
+    @Test
+    void aListLongerThanOnePageArrivesWhole() throws Exception {
+        // A real API server pages (limit/continue); the CRUD mock does not, so the pages are expectations here.
+        server.expect().get().withPath("/apis/batch/v1/namespaces/kbatch-carol/jobs?limit=500")
+                .andReturn(200, page("2", "carol-a", "carol-b")).once();
+        server.expect().get().withPath("/apis/batch/v1/namespaces/kbatch-carol/jobs?continue=2&limit=500")
+                .andReturn(200, page(null, "carol-c")).once();
+
+        JobList list = jobs.listJobs(as("carol"));
+
+        assertThat(list.getItems().stream().map(j -> j.getMetadata().getName()).toList(),
+                contains("carol-a", "carol-b", "carol-c"));
+        assertThat(list.getItems().getFirst().getStatus().getSucceeded(), is(1));
+    }
+
+    @Test
+    void aSecondPageThatFailsIsAnErrorWhileNothingWasSentYet() {
+        server.expect().get().withPath("/apis/batch/v1/namespaces/kbatch-carol/jobs?limit=500")
+                .andReturn(200, page("2", "carol-a")).once();
+        server.expect().get().withPath("/apis/batch/v1/namespaces/kbatch-carol/jobs?continue=2&limit=500")
+                .andReturn(500, "{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":500,"
+                        + "\"message\":\"etcdserver: request timed out\"}").once();
+
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("carol")));
+
+        assertThat(e.getCode(), is(500));
+        assertThat(e.getResponseBody(), containsString("etcdserver: request timed out"));
+    }
+
+    @Test
+    void aPageThatFailsAfterPartOfTheListWasSentFailsTheRequestInsteadOfShorteningTheList() throws Exception {
+        String[] many = new String[300];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "carol-" + i;
+        }
+        server.expect().get().withPath("/apis/batch/v1/namespaces/kbatch-carol/jobs?limit=500")
+                .andReturn(200, page("2", many)).once();
+        server.expect().get().withPath("/apis/batch/v1/namespaces/kbatch-carol/jobs?continue=2&limit=500")
+                .andReturn(500, "{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":500}").once();
+
+        // The first page's 300 jobs went out already; the answer is cut off, not ended as a valid shorter list.
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("carol")));
+        assertThat(e.getCode(), is(0));
+        // And the client's next request works (the broken connection is not reused).
+        assertThat(jobs.listJobs(as("bob")).getItems(), empty());
+    }
+
+    @Test
+    void aFirstPageThatFailsIsAnErrorWithADetail() {
+        server.expect().get().withPath("/apis/batch/v1/namespaces/kbatch-carol/jobs?limit=500")
+                .andReturn(403, "{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":403,\"reason\":\"Forbidden\","
+                        + "\"message\":\"jobs.batch is forbidden: User cannot list resource\"}").once();
+
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("carol")));
+
+        assertThat(e.getCode(), is(403));
+        assertThat(e.getResponseBody(), containsString("\"detail\""));
+        assertThat(e.getResponseBody(), containsString("forbidden"));
+    }
+
+    private static io.fabric8.kubernetes.api.model.batch.v1.JobList page(String next, String... names) {
+        var page = new io.fabric8.kubernetes.api.model.batch.v1.JobListBuilder()
+                .withMetadata(new io.fabric8.kubernetes.api.model.ListMetaBuilder().withContinue(next)
+                        .withResourceVersion("9").build());
+        for (String name : names) {
+            page.addNewItem().withNewMetadata().withName(name).withNamespace("kbatch-carol").endMetadata()
+                    .withNewStatus().withSucceeded(1).endStatus().endItem();
+        }
+        return page.build();
     }
 
     @Test

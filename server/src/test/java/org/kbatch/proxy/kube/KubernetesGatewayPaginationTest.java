@@ -1,6 +1,11 @@
 package org.kbatch.proxy.kube;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.ListMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -12,6 +17,9 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.Test;
 import org.kbatch.proxy.metrics.ProxyMetrics;
+import org.kbatch.proxy.wire.WireCodec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -23,6 +31,8 @@ import static org.hamcrest.Matchers.is;
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 class KubernetesGatewayPaginationTest {
+
+    private static final WireCodec CODEC = WireCodec.create();
 
     static KubernetesMockServer server;
     static KubernetesClient client;
@@ -38,11 +48,11 @@ class KubernetesGatewayPaginationTest {
         KubernetesGateway gateway = new KubernetesGateway(KubernetesClients.forUrl(client.getMasterUrl().toString()),
                 new ProxyMetrics());
 
-        var list = gateway.listJobs(Scope.own("kbatch-alice"));
+        JsonNode list = written(WireCodec.ListKind.JOBS, gateway.jobPages(Scope.own("kbatch-alice")));
 
-        assertThat(list.getItems().stream().map(j -> j.getMetadata().getName()).toList(), contains("a", "b", "c"));
-        assertThat(list.getMetadata().getContinue(), is((Object) null));
-        assertThat(list.getMetadata().getResourceVersion(), is("7"));
+        assertThat(names(list), contains("a", "b", "c"));
+        assertThat(list.get("metadata").get("_continue").isNull(), is(true));
+        assertThat(list.get("metadata").get("resource_version").asString(), is("7"));
     }
 
     @Test
@@ -50,17 +60,33 @@ class KubernetesGatewayPaginationTest {
         server.expect().get().withPath("/api/v1/namespaces/kbatch-bob/pods?labelSelector=job-name%3Dj&limit=500")
                 .andReturn(200, new PodListBuilder().withMetadata(new ListMetaBuilder().withContinue("next").build())
                         .addToItems(new PodBuilder().withNewMetadata().withName("p1").endMetadata().build()).build())
-                .once();
+                .times(2);
         server.expect().get()
                 .withPath("/api/v1/namespaces/kbatch-bob/pods?continue=next&labelSelector=job-name%3Dj&limit=500")
                 .andReturn(200, new PodListBuilder().withMetadata(new ListMetaBuilder().build())
                         .addToItems(new PodBuilder().withNewMetadata().withName("p2").endMetadata().build()).build())
-                .once();
+                .times(2);
         KubernetesGateway gateway = new KubernetesGateway(KubernetesClients.forUrl(client.getMasterUrl().toString()),
                 new ProxyMetrics());
 
+        assertThat(names(written(WireCodec.ListKind.PODS, gateway.podPages(Scope.own("kbatch-bob"), Optional.of("j")))),
+                contains("p1", "p2"));
+        // The proxy's own use of the pods (a job's events) reads the same pages into models.
         assertThat(gateway.listPods(Scope.own("kbatch-bob"), Optional.of("j")).getItems().stream()
                 .map(p -> p.getMetadata().getName()).toList(), contains("p1", "p2"));
+    }
+
+    /** The list as the endpoints send it: the pages written one after the other by the wire codec. */
+    private static JsonNode written(WireCodec.ListKind kind, Function<String, InputStream> pages) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CODEC.writeList(kind, pages.apply(null), pages, out);
+        return JsonMapper.builder().build().readTree(out.toByteArray());
+    }
+
+    private static List<String> names(JsonNode list) {
+        List<String> names = new ArrayList<>();
+        list.get("items").forEach(item -> names.add(item.get("metadata").get("name").asString()));
+        return names;
     }
 
     private static io.fabric8.kubernetes.api.model.batch.v1.Job job(String name) {
