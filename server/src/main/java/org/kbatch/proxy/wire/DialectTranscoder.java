@@ -118,34 +118,43 @@ final class DialectTranscoder {
             return;
         }
         switch (value) {
-            case Plain plain -> generator.writeTree(node);
+            case Plain plain -> copy(node, generator);
             case Timestamp timestamp -> {
                 if (node.isString()) {
                     generator.writeString(DialectSerializerModifier.withExplicitOffset(node.asString()));
                 } else {
-                    generator.writeTree(node);
+                    copy(node, generator);
                 }
             }
             case Model model -> {
                 if (!node.isObject()) {
-                    generator.writeTree(node);
+                    copy(node, generator);
                     return;
                 }
+                Shape shape = model.shape(this);
+                // The API sends few of a model's many properties: place those by name, then write all in order.
+                JsonNode[] given = new JsonNode[shape.properties().size()];
+                for (Map.Entry<String, JsonNode> entry : node.properties()) {
+                    Integer slot = shape.slots().get(entry.getKey());
+                    if (slot != null) {
+                        given[slot] = entry.getValue();
+                    }
+                }
                 generator.writeStartObject();
-                for (Property property : shape(model.type()).properties()) {
+                for (int i = 0; i < given.length; i++) {
+                    Property property = shape.properties().get(i);
                     generator.writeName(property.python());
-                    JsonNode given = node.get(property.kubernetes());
-                    if (given == null && property.absent() != null) {
-                        generator.writeTree(property.absent());
+                    if (given[i] == null && property.absent() != null) {
+                        copy(property.absent(), generator);
                     } else {
-                        write(property.value(), given, generator);
+                        write(property.value(), given[i], generator);
                     }
                 }
                 generator.writeEndObject();
             }
             case Sequence sequence -> {
                 if (!node.isArray()) {
-                    generator.writeTree(node);
+                    copy(node, generator);
                 } else if (node.isEmpty() && sequence.emptyAsNull()) {
                     generator.writeNull();
                 } else {
@@ -158,7 +167,7 @@ final class DialectTranscoder {
             }
             case Dictionary dictionary -> {
                 if (!node.isObject()) {
-                    generator.writeTree(node);
+                    copy(node, generator);
                 } else if (node.isEmpty() && dictionary.emptyAsNull()) {
                     generator.writeNull();
                 } else {
@@ -170,6 +179,44 @@ final class DialectTranscoder {
                     generator.writeEndObject();
                 }
             }
+        }
+    }
+
+    /**
+     * Writes a value as it is (the codec writes these the same way). Done by hand: the generator's {@code writeTree}
+     * goes through the mapper for every value, which cost more than the rest of the transcoding together.
+     */
+    private static void copy(JsonNode node, JsonGenerator generator) {
+        switch (node.getNodeType()) {
+            case STRING -> generator.writeString(node.asString());
+            case NUMBER -> {
+                switch (node.numberType()) {
+                    case INT -> generator.writeNumber(node.intValue());
+                    case LONG -> generator.writeNumber(node.longValue());
+                    case BIG_INTEGER -> generator.writeNumber(node.bigIntegerValue());
+                    case BIG_DECIMAL -> generator.writeNumber(node.decimalValue());
+                    case FLOAT -> generator.writeNumber(node.floatValue());
+                    default -> generator.writeNumber(node.doubleValue());
+                }
+            }
+            case BOOLEAN -> generator.writeBoolean(node.booleanValue());
+            case OBJECT -> {
+                generator.writeStartObject();
+                for (Map.Entry<String, JsonNode> entry : node.properties()) {
+                    generator.writeName(entry.getKey());
+                    copy(entry.getValue(), generator);
+                }
+                generator.writeEndObject();
+            }
+            case ARRAY -> {
+                generator.writeStartArray();
+                for (JsonNode element : node) {
+                    copy(element, generator);
+                }
+                generator.writeEndArray();
+            }
+            case NULL, MISSING -> generator.writeNull();
+            default -> generator.writeTree(node);
         }
     }
 
@@ -199,7 +246,11 @@ final class DialectTranscoder {
                     valueOf(writer.getName(), ((BeanPropertyWriter) writer).getType(), !items),
                     absent == null || absent.isNull() ? null : absent));
         }
-        return new Shape(List.copyOf(properties));
+        Map<String, Integer> slots = new java.util.HashMap<>();
+        for (int i = 0; i < properties.size(); i++) {
+            slots.put(properties.get(i).kubernetes(), i);
+        }
+        return new Shape(List.copyOf(properties), Map.copyOf(slots));
     }
 
     /**
@@ -245,7 +296,8 @@ final class DialectTranscoder {
         return Plain.INSTANCE;
     }
 
-    private record Shape(List<Property> properties) {
+    /** A model's properties in the codec's order, and the position of each by its Kubernetes name. */
+    private record Shape(List<Property> properties, Map<String, Integer> slots) {
     }
 
     /**
@@ -264,7 +316,24 @@ final class DialectTranscoder {
     /** A UTC timestamp gets {@code +00:00} instead of {@code Z}. */
     private enum Timestamp implements Value { INSTANCE }
 
-    private record Model(Class<?> type) implements Value {
+    /** A nested model; its shape is looked up once, when first written (models may nest themselves). */
+    private static final class Model implements Value {
+
+        private final Class<?> type;
+        private volatile Shape shape;
+
+        Model(Class<?> type) {
+            this.type = type;
+        }
+
+        Shape shape(DialectTranscoder transcoder) {
+            Shape known = shape;
+            if (known == null) {
+                known = transcoder.shape(type);
+                shape = known;
+            }
+            return known;
+        }
     }
 
     private record Sequence(Value element, boolean emptyAsNull) implements Value {
