@@ -1,8 +1,8 @@
 package org.kbatch.proxy.submit;
 
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
@@ -84,6 +85,26 @@ public final class Submitter {
         // The pod security policy is checked on what would run, before any Kubernetes call.
         rendered = rendered.withWorkload(policy.check(policy.withDefaults(rendered.workload())));
         String namespace = rendered.namespace();
+        try {
+            prepareNamespace(caller, namespace);
+            return createAll(rendered, create);
+        } catch (KubernetesClientException e) {
+            if (!caller.placement().createNamespace() || !KubernetesGateway.isMissingNamespace(e, namespace)) {
+                throw e;
+            }
+            // The namespace was known to exist, so it was not POSTed, but it has been deleted since (e.g. by an
+            // admin, or the empty-namespace cleanup). What this attempt created is rolled back already: create the
+            // namespace (and its quota) again and try once more.
+            LOG.log(Level.INFO, "Namespace " + namespace + " is gone; creating it again");
+            kube.forgetNamespace(namespace);
+            quotas.forget(namespace);
+            prepareNamespace(caller, namespace);
+            return createAll(rendered, create);
+        }
+    }
+
+    /** The namespace (when the proxy creates it) and its quota; both are skipped once known to exist. */
+    private void prepareNamespace(Caller caller, String namespace) {
         if (caller.placement().createNamespace()) {
             // The cluster's Pod Security Admission enforces the same level in the namespaces the proxy creates;
             // the managed-by label marks them as the proxy's (only those are ever cleaned up).
@@ -95,8 +116,17 @@ public final class Submitter {
         if (!caller.placement().shared()) {
             quotas.reconcile(namespace);
         }
+    }
+
+    /**
+     * Creates the Secret, the ConfigMap, the workload referring to them, then makes it their owner. If any step
+     * fails, everything created is deleted again.
+     */
+    private <W extends HasMetadata> W createAll(RenderedSubmission<W> rendered, java.util.function.UnaryOperator<W> create) {
+        String namespace = rendered.namespace();
         // Every object of this submission carries its id, so a rollback also finds one whose creation timed out
-        // on our side but went through on the API server's.
+        // on our side but went through on the API server's. Each attempt has its own id: the late sweep of a
+        // failed attempt must not find the objects of the retry.
         String id = UUID.randomUUID().toString();
         List<HasMetadata> created = new ArrayList<>();
         try {
