@@ -3,6 +3,7 @@ package org.kbatch.proxy.submit;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,9 +31,10 @@ import org.kbatch.proxy.wire.CronJobSubmission;
 import org.kbatch.proxy.wire.JobSubmission;
 
 /**
- * Carries out a submission in the reference's order: render, ensure the namespace, create the Secret (env values),
- * the ConfigMap (code) and the Job/CronJob, then make the Job/CronJob the owner of the other two. If any step fails,
- * everything this submission created is deleted again, so a failed submission leaves nothing behind.
+ * Carries out a submission in the reference's order: render, ensure the namespace, create the Secret (env values)
+ * and the ConfigMap (code) in parallel, then the Job/CronJob, then make the Job/CronJob the owner of the other two
+ * (both patches in parallel). If any step fails, everything this submission created is deleted again, so a failed
+ * submission leaves nothing behind.
  */
 public final class Submitter {
 
@@ -119,8 +121,8 @@ public final class Submitter {
     }
 
     /**
-     * Creates the Secret, the ConfigMap, the workload referring to them, then makes it their owner. If any step
-     * fails, everything created is deleted again.
+     * Creates the Secret and the ConfigMap (at once: they do not depend on each other), the workload referring to
+     * them, then makes it their owner (both patches at once). If any step fails, everything created is deleted again.
      */
     private <W extends HasMetadata> W createAll(RenderedSubmission<W> rendered, java.util.function.UnaryOperator<W> create) {
         String namespace = rendered.namespace();
@@ -128,32 +130,33 @@ public final class Submitter {
         // on our side but went through on the API server's. Each attempt has its own id: the late sweep of a
         // failed attempt must not find the objects of the retry.
         String id = UUID.randomUUID().toString();
-        List<HasMetadata> created = new ArrayList<>();
+        // Added to from two threads at once.
+        List<HasMetadata> created = Collections.synchronizedList(new ArrayList<>());
         try {
-            List<HasMetadata> owned = new ArrayList<>();
-            if (rendered.secret() != null) {
-                Secret secret = kube.create(namespace, new SecretBuilder(rendered.secret())
-                        .editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build());
-                created.add(secret);
-                owned.add(secret);
+            Secret secretTemplate = rendered.secret();
+            ConfigMap codeTemplate = rendered.code();
+            Parallel.Both<Secret, ConfigMap> parts = Parallel.both(
+                    () -> secretTemplate == null ? null : remember(created, kube.create(namespace,
+                            new SecretBuilder(secretTemplate).editMetadata().addToLabels(SUBMISSION_LABEL, id)
+                                    .endMetadata().build())),
+                    () -> codeTemplate == null ? null : remember(created, kube.create(namespace,
+                            new ConfigMapBuilder(codeTemplate).editMetadata().addToLabels(SUBMISSION_LABEL, id)
+                                    .endMetadata().build())));
+            Secret secret = parts.first();
+            ConfigMap code = parts.second();
+            if (secret != null) {
                 rendered = rendered.withSecretName(secret.getMetadata().getName());
             }
-            if (rendered.code() != null) {
-                ConfigMap code = kube.create(namespace, new ConfigMapBuilder(rendered.code())
-                        .editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build());
-                created.add(code);
-                owned.add(code);
+            if (code != null) {
                 rendered = rendered.withCodeConfigMapName(code.getMetadata().getName());
             }
-            W made = create.apply(tagged(rendered.workload(), id));
-            created.add(made);
+            W made = remember(created, create.apply(tagged(rendered.workload(), id)));
             OwnerReference owner = JobRenderer.ownerReference(made);
-            for (HasMetadata o : owned) {
-                kube.setOwner(o, owner);
-            }
+            Parallel.both(() -> secret == null ? null : setOwner(secret, owner),
+                    () -> code == null ? null : setOwner(code, owner));
             return made;
         } catch (RuntimeException e) {
-            rollBack(created);
+            rollBack(List.copyOf(created));
             sweep(namespace, id);
             // A create still in flight when we gave up may land later: sweep once more after it must have.
             Thread.ofVirtual().name("kbatch-rollback-sweep").start(() -> {
@@ -166,6 +169,16 @@ public final class Submitter {
             });
             throw e;
         }
+    }
+
+    private static <T extends HasMetadata> T remember(List<HasMetadata> created, T object) {
+        created.add(object);
+        return object;
+    }
+
+    private Void setOwner(HasMetadata owned, OwnerReference owner) {
+        kube.setOwner(owned, owner);
+        return null;
     }
 
     /** Deletes whatever carries this submission's id. */

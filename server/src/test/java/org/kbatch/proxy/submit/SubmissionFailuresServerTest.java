@@ -134,6 +134,28 @@ class SubmissionFailuresServerTest {
         assertThat(client.batch().v1().jobs().inAnyNamespace().list().getItems(), empty());
     }
 
+    @Test
+    void aFailingConfigMapLeavesNoSecretCreatedAtTheSameTime() throws Exception {
+        // The Secret and the ConfigMap are created at once: the ConfigMap is refused right away while the Secret is
+        // still on its way, and is created after that.
+        kube.clearCalls();
+        kube.slow(Duration.ofMillis(700), (m, p) -> m.equals("POST") && p.endsWith("/secrets"));
+        kube.fail(500, (m, p) -> m.equals("POST") && p.endsWith("/configmaps"));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.submitJob(submission(), ALICE));
+        assertThat(e.getCode(), is(500));
+        assertThat(e.getResponseBody(), containsString("injected failure 500 on POST"));
+        assertThat(kube.calls().stream().filter(c -> c.startsWith("POST ") && c.endsWith("/secrets")).count(),
+                is(1L));
+        // The rollback waited for the Secret and deleted it: none is there once the user has the answer, nor a
+        // moment later, when it would have arrived (the late sweep, 3 s after the failure, would hide a miss).
+        for (int i = 0; i < 24; i++) {
+            assertThat(MockCluster.secrets(client), empty());
+            Thread.sleep(50);
+        }
+        assertThat(MockCluster.configMaps(client), empty());
+        assertThat(client.batch().v1().jobs().inAnyNamespace().list().getItems(), empty());
+    }
+
     @ParameterizedTest(name = "{0} {1} too slow")
     @CsvSource({"POST, /secrets", "POST, /configmaps", "POST, /jobs", "PATCH, /secrets/"})
     void aStepThatDoesNotAnswerInTimeIs504AndLeavesNothingBehind(String method, String path) throws Exception {
