@@ -11,9 +11,9 @@ import java.util.UUID;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -191,13 +191,24 @@ public final class Submitter {
         }
     }
 
+    /**
+     * The workload with the submission label. Only the metadata is copied: a builder would deep-copy the whole pod
+     * spec to add one label. The spec is shared with the rendered workload, which nothing changes afterwards.
+     */
     @SuppressWarnings("unchecked")
     private static <W extends HasMetadata> W tagged(W workload, String id) {
+        ObjectMeta metadata = (workload.getMetadata() == null ? new ObjectMetaBuilder()
+                : new ObjectMetaBuilder(workload.getMetadata())).addToLabels(SUBMISSION_LABEL, id).build();
         if (workload instanceof Job job) {
-            return (W) new JobBuilder(job).editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build();
+            Job tagged = new Job(job.getApiVersion(), job.getKind(), metadata, job.getSpec(), job.getStatus());
+            tagged.setAdditionalProperties(job.getAdditionalProperties());
+            return (W) tagged;
         }
         if (workload instanceof CronJob cronJob) {
-            return (W) new CronJobBuilder(cronJob).editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build();
+            CronJob tagged = new CronJob(cronJob.getApiVersion(), cronJob.getKind(), metadata, cronJob.getSpec(),
+                    cronJob.getStatus());
+            tagged.setAdditionalProperties(cronJob.getAdditionalProperties());
+            return (W) tagged;
         }
         return workload;
     }
