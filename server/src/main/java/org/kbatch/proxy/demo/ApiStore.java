@@ -97,6 +97,12 @@ final class ApiStore {
             return Reply.json(400, KubeStatus.failure(400, "BadRequest",
                     "the body of the request was in an unknown format - accepted media types include: application/json"));
         }
+        if (path.namespace() != null && dispatch("GET", "/api/v1/namespaces/" + path.namespace(), Map.of(),
+                new byte[0]).status() != 200) {
+            // As the API server: nothing is created in a namespace that does not exist (the storage would).
+            return Reply.json(404, KubeStatus.notFound(new ApiPath("", "v1", null, "namespaces", path.namespace(),
+                    null)));
+        }
         Optional<ObjectNode> refused = Admission.prepare(path, object);
         if (refused.isPresent()) {
             return Reply.json(refused.get().path("code").asInt(), refused.get());

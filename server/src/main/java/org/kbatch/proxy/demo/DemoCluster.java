@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,7 +18,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * An in-process Kubernetes API for the server's {@code --demo} mode and for integration tests, reached over real
  * HTTP on {@code 127.0.0.1}. Objects are kept by fabric8's CRUD mock storage (create, get, list, label selectors,
  * patch, delete), with what a real API server adds on create (generated names, defaults, validation of names and
- * labels, Kubernetes {@code Status} errors). A simulated job controller runs every Job as one pod that writes
+ * labels, a 404 for a create in a namespace that does not exist, Kubernetes {@code Status} errors); the
+ * {@code default} namespace exists from the start. A simulated job controller runs every Job as one pod that writes
  * {@code line N of <pod>} log lines and then succeeds (or fails, when its command mentions {@code kubesim-fail});
  * pod logs are served, also followed as they are written. A garbage collector deletes objects whose owner Job or
  * CronJob is gone, and finished Jobs are deleted after {@code ttlSecondsAfterFinished}.
@@ -80,6 +82,8 @@ public final class DemoCluster implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         ConcurrentMap<String, SimulatedPod> pods = new ConcurrentHashMap<>();
         ApiStore store = new ApiStore();
+        store.handle("POST", "/api/v1/namespaces", null, Map.of(),
+                "{\"metadata\":{\"name\":\"default\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         PodLogs logs = new PodLogs(store, pods, clock, closed::get);
         FrontServer front;
         try {

@@ -53,6 +53,8 @@ public final class KubernetesGateway {
 
     private final KubernetesClient client;
     private final ProxyMetrics metrics;
+    /** Namespaces this process saw exist (see {@link #ensureNamespace}). */
+    private final java.util.Set<String> knownNamespaces = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public KubernetesGateway(KubernetesClient client, ProxyMetrics metrics) {
         this.client = client;
@@ -63,8 +65,17 @@ public final class KubernetesGateway {
         return client;
     }
 
-    /** Creates the namespace with these labels; one that exists already (409) is fine and left as it is. */
+    /**
+     * Creates the namespace with these labels; one that exists already (409) is fine and left as it is. A namespace
+     * seen to exist (created, or answered 409) is remembered and not POSTed again: after a user's first submission
+     * every POST would be a 409, which fabric8 turns into an exception with a formatted Status (costly, per JFR). The
+     * proxy has no {@code get} on namespaces (RBAC), so it cannot look instead. A namespace deleted behind the proxy's
+     * back shows up as a create answered {@link #isMissingNamespace}; then {@link #forgetNamespace} it.
+     */
     public void ensureNamespace(String namespace, java.util.Map<String, String> labels) {
+        if (knownNamespaces.contains(namespace)) {
+            return;
+        }
         Namespace ns = new NamespaceBuilder().withNewMetadata().withName(namespace).withLabels(labels).endMetadata()
                 .build();
         try {
@@ -74,6 +85,27 @@ public final class KubernetesGateway {
                 throw e;
             }
         }
+        knownNamespaces.add(namespace);
+    }
+
+    /** Forgets that the namespace exists (it turned out to be gone): the next {@link #ensureNamespace} POSTs it. */
+    public void forgetNamespace(String namespace) {
+        knownNamespaces.remove(namespace);
+    }
+
+    /**
+     * Whether a create failed because its namespace does not exist. The API server answers that with a 404 about
+     * the namespace, not the object: {@code Status} reason {@code NotFound}, {@code details.kind: namespaces}, message
+     * {@code namespaces "NS" not found}.
+     */
+    public static boolean isMissingNamespace(KubernetesClientException e, String namespace) {
+        Status status = e.getStatus();
+        if (e.getCode() != 404 || status == null) {
+            return false;
+        }
+        StatusDetails details = status.getDetails();
+        return details != null && "namespaces".equals(details.getKind()) && namespace.equals(details.getName())
+                || ("namespaces \"" + namespace + "\" not found").equals(status.getMessage());
     }
 
     /** Creates a ResourceQuota or LimitRange in the namespace unless one of that name exists (409). */

@@ -12,8 +12,9 @@ import org.kbatch.proxy.kube.KubernetesGateway;
 /**
  * The admin's per-user {@code ResourceQuota} and {@code LimitRange} ({@code KBATCH_USER_RESOURCE_QUOTA_FILE},
  * {@code KBATCH_USER_LIMIT_RANGE_FILE}), put into each user namespace: created with the namespace, and created if
- * missing on a user's next submission, so namespaces from before the setting get them too. Once a namespace has them,
- * this process does not ask again (one call per namespace and process, not per submission).
+ * missing on a user's next submission, so namespaces from before the setting get them too. Once a namespace has them
+ * (created, or found by a 409), this process does not ask again (one call per namespace and process, not per
+ * submission), unless the namespace turns out to have been deleted ({@link #forget}).
  */
 public final class Quotas {
 
@@ -46,6 +47,11 @@ public final class Quotas {
             kube.createIfMissing(namespace, limitRange);
         }
         reconciled.add(namespace);
+    }
+
+    /** Forgets the namespace (it was deleted): the next {@link #reconcile} creates its quota and limit range again. */
+    public void forget(String namespace) {
+        reconciled.remove(namespace);
     }
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T named(T object, String defaultName) {

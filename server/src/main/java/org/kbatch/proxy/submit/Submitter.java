@@ -1,8 +1,9 @@
 package org.kbatch.proxy.submit;
 
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,13 +11,14 @@ import java.util.UUID;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
@@ -29,9 +31,10 @@ import org.kbatch.proxy.wire.CronJobSubmission;
 import org.kbatch.proxy.wire.JobSubmission;
 
 /**
- * Carries out a submission in the reference's order: render, ensure the namespace, create the Secret (env values),
- * the ConfigMap (code) and the Job/CronJob, then make the Job/CronJob the owner of the other two. If any step fails,
- * everything this submission created is deleted again, so a failed submission leaves nothing behind.
+ * Carries out a submission in the reference's order: render, ensure the namespace, create the Secret (env values)
+ * and the ConfigMap (code) in parallel, then the Job/CronJob, then make the Job/CronJob the owner of the other two
+ * (both patches in parallel). If any step fails, everything this submission created is deleted again, so a failed
+ * submission leaves nothing behind.
  */
 public final class Submitter {
 
@@ -84,6 +87,26 @@ public final class Submitter {
         // The pod security policy is checked on what would run, before any Kubernetes call.
         rendered = rendered.withWorkload(policy.check(policy.withDefaults(rendered.workload())));
         String namespace = rendered.namespace();
+        try {
+            prepareNamespace(caller, namespace);
+            return createAll(rendered, create);
+        } catch (KubernetesClientException e) {
+            if (!caller.placement().createNamespace() || !KubernetesGateway.isMissingNamespace(e, namespace)) {
+                throw e;
+            }
+            // The namespace was known to exist, so it was not POSTed, but it has been deleted since (e.g. by an
+            // admin, or the empty-namespace cleanup). What this attempt created is rolled back already: create the
+            // namespace (and its quota) again and try once more.
+            LOG.log(Level.INFO, "Namespace " + namespace + " is gone; creating it again");
+            kube.forgetNamespace(namespace);
+            quotas.forget(namespace);
+            prepareNamespace(caller, namespace);
+            return createAll(rendered, create);
+        }
+    }
+
+    /** The namespace (when the proxy creates it) and its quota; both are skipped once known to exist. */
+    private void prepareNamespace(Caller caller, String namespace) {
         if (caller.placement().createNamespace()) {
             // The cluster's Pod Security Admission enforces the same level in the namespaces the proxy creates;
             // the managed-by label marks them as the proxy's (only those are ever cleaned up).
@@ -95,35 +118,45 @@ public final class Submitter {
         if (!caller.placement().shared()) {
             quotas.reconcile(namespace);
         }
+    }
+
+    /**
+     * Creates the Secret and the ConfigMap (at once: they do not depend on each other), the workload referring to
+     * them, then makes it their owner (both patches at once). If any step fails, everything created is deleted again.
+     */
+    private <W extends HasMetadata> W createAll(RenderedSubmission<W> rendered, java.util.function.UnaryOperator<W> create) {
+        String namespace = rendered.namespace();
         // Every object of this submission carries its id, so a rollback also finds one whose creation timed out
-        // on our side but went through on the API server's.
+        // on our side but went through on the API server's. Each attempt has its own id: the late sweep of a
+        // failed attempt must not find the objects of the retry.
         String id = UUID.randomUUID().toString();
-        List<HasMetadata> created = new ArrayList<>();
+        // Added to from two threads at once.
+        List<HasMetadata> created = Collections.synchronizedList(new ArrayList<>());
         try {
-            List<HasMetadata> owned = new ArrayList<>();
-            if (rendered.secret() != null) {
-                Secret secret = kube.create(namespace, new SecretBuilder(rendered.secret())
-                        .editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build());
-                created.add(secret);
-                owned.add(secret);
+            Secret secretTemplate = rendered.secret();
+            ConfigMap codeTemplate = rendered.code();
+            Parallel.Both<Secret, ConfigMap> parts = Parallel.both(
+                    () -> secretTemplate == null ? null : remember(created, kube.create(namespace,
+                            new SecretBuilder(secretTemplate).editMetadata().addToLabels(SUBMISSION_LABEL, id)
+                                    .endMetadata().build())),
+                    () -> codeTemplate == null ? null : remember(created, kube.create(namespace,
+                            new ConfigMapBuilder(codeTemplate).editMetadata().addToLabels(SUBMISSION_LABEL, id)
+                                    .endMetadata().build())));
+            Secret secret = parts.first();
+            ConfigMap code = parts.second();
+            if (secret != null) {
                 rendered = rendered.withSecretName(secret.getMetadata().getName());
             }
-            if (rendered.code() != null) {
-                ConfigMap code = kube.create(namespace, new ConfigMapBuilder(rendered.code())
-                        .editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build());
-                created.add(code);
-                owned.add(code);
+            if (code != null) {
                 rendered = rendered.withCodeConfigMapName(code.getMetadata().getName());
             }
-            W made = create.apply(tagged(rendered.workload(), id));
-            created.add(made);
+            W made = remember(created, create.apply(tagged(rendered.workload(), id)));
             OwnerReference owner = JobRenderer.ownerReference(made);
-            for (HasMetadata o : owned) {
-                kube.setOwner(o, owner);
-            }
+            Parallel.both(() -> secret == null ? null : setOwner(secret, owner),
+                    () -> code == null ? null : setOwner(code, owner));
             return made;
         } catch (RuntimeException e) {
-            rollBack(created);
+            rollBack(List.copyOf(created));
             sweep(namespace, id);
             // A create still in flight when we gave up may land later: sweep once more after it must have.
             Thread.ofVirtual().name("kbatch-rollback-sweep").start(() -> {
@@ -138,6 +171,16 @@ public final class Submitter {
         }
     }
 
+    private static <T extends HasMetadata> T remember(List<HasMetadata> created, T object) {
+        created.add(object);
+        return object;
+    }
+
+    private Void setOwner(HasMetadata owned, OwnerReference owner) {
+        kube.setOwner(owned, owner);
+        return null;
+    }
+
     /** Deletes whatever carries this submission's id. */
     private void sweep(String namespace, String id) {
         try {
@@ -148,13 +191,24 @@ public final class Submitter {
         }
     }
 
+    /**
+     * The workload with the submission label. Only the metadata is copied: a builder would deep-copy the whole pod
+     * spec to add one label. The spec is shared with the rendered workload, which nothing changes afterwards.
+     */
     @SuppressWarnings("unchecked")
     private static <W extends HasMetadata> W tagged(W workload, String id) {
+        ObjectMeta metadata = (workload.getMetadata() == null ? new ObjectMetaBuilder()
+                : new ObjectMetaBuilder(workload.getMetadata())).addToLabels(SUBMISSION_LABEL, id).build();
         if (workload instanceof Job job) {
-            return (W) new JobBuilder(job).editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build();
+            Job tagged = new Job(job.getApiVersion(), job.getKind(), metadata, job.getSpec(), job.getStatus());
+            tagged.setAdditionalProperties(job.getAdditionalProperties());
+            return (W) tagged;
         }
         if (workload instanceof CronJob cronJob) {
-            return (W) new CronJobBuilder(cronJob).editMetadata().addToLabels(SUBMISSION_LABEL, id).endMetadata().build();
+            CronJob tagged = new CronJob(cronJob.getApiVersion(), cronJob.getKind(), metadata, cronJob.getSpec(),
+                    cronJob.getStatus());
+            tagged.setAdditionalProperties(cronJob.getAdditionalProperties());
+            return (W) tagged;
         }
         return workload;
     }

@@ -341,6 +341,31 @@ class DemoClusterTest {
         assertThat(list.body(), containsString("\"kind\":\"JobList\""));
     }
 
+    @Test
+    void nothingIsCreatedInANamespaceThatDoesNotExist() throws Exception {
+        KubernetesClientException e = assertThrows(KubernetesClientException.class,
+                () -> client.secrets().inNamespace("demo-missing").resource(new SecretBuilder()
+                        .withNewMetadata().withName("lost").endMetadata().build()).create());
+        // As the API server answers it.
+        assertThat(e.getCode(), is(404));
+        assertThat(e.getStatus().getReason(), is("NotFound"));
+        assertThat(e.getStatus().getMessage(), is("namespaces \"demo-missing\" not found"));
+        assertThat(e.getStatus().getDetails().getKind(), is("namespaces"));
+        assertThat(e.getStatus().getDetails().getName(), is("demo-missing"));
+        assertThat(client.secrets().inNamespace("demo-missing").withName("lost").get(), nullValue());
+
+        // Once the namespace exists, the same create works; after it is deleted, it is refused again.
+        String ns = namespace("comes-and-goes");
+        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("kept").endMetadata()
+                .build()).create();
+        client.namespaces().withName(ns).delete();
+        assertThat(assertThrows(KubernetesClientException.class, () -> client.configMaps().inNamespace(ns)
+                .resource(new ConfigMapBuilder().withNewMetadata().withName("late").endMetadata().build()).create())
+                .getCode(), is(404));
+        // The namespace every cluster has.
+        assertThat(client.namespaces().withName("default").get(), notNullValue());
+    }
+
     // --- helpers
 
     private static String namespace(String name) {

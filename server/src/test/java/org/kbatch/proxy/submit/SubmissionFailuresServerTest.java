@@ -40,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,7 +58,8 @@ class SubmissionFailuresServerTest {
     static KubernetesClient client;
     private static FaultInjector kube;
 
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
+    private static final StubHub HUB = StubHub.start().user("alice-token", "alice")
+            .user("newcomer-token", "newcomer");
     private static final Map<String, String> ALICE = TestServers.token("alice-token");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -100,19 +102,56 @@ class SubmissionFailuresServerTest {
 
     @ParameterizedTest(name = "{0} {1} answering {2}")
     @CsvSource({
-        "POST, /namespaces, 500", "POST, /secrets, 500", "POST, /configmaps, 500", "POST, /jobs, 500",
+        "POST, /secrets, 500", "POST, /configmaps, 500", "POST, /jobs, 500",
         "PATCH, /secrets/, 500", "PATCH, /configmaps/, 500",
         "POST, /secrets, 409", "POST, /configmaps, 409", "POST, /jobs, 409", "PATCH, /configmaps/, 409",
         "POST, /secrets, 403", "POST, /jobs, 422",
     })
     void aFailingStepIsRelayedAndLeavesNothingBehind(String method, String path, int status) throws Exception {
+        aFailingStepIsRelayedAndLeavesNothingBehind(method, path, status, ALICE);
+    }
+
+    /** A namespace known to exist is not POSTed again, so this needs a user the proxy has not seen yet. */
+    @Test
+    void aFailingNamespaceCreateIsRelayedAndLeavesNothingBehind() throws Exception {
+        aFailingStepIsRelayedAndLeavesNothingBehind("POST", "/namespaces", 500, TestServers.token("newcomer-token"));
+        // Not remembered as existing: the next submission POSTs it again and succeeds.
+        kube.clearCalls();
+        jobs.submitJob(submission(), TestServers.token("newcomer-token"));
+        assertThat(kube.calls(), hasItem("POST /api/v1/namespaces"));
+    }
+
+    private void aFailingStepIsRelayedAndLeavesNothingBehind(String method, String path, int status,
+                                                             Map<String, String> user) throws Exception {
         kube.fail(status, (m, p) -> m.equals(method) && p.endsWith(path) || m.equals(method) && path.endsWith("/")
                 && p.contains(path));
-        ApiException e = assertThrows(ApiException.class, () -> jobs.submitJob(submission(), ALICE));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.submitJob(submission(), user));
         assertThat(e.getCode(), is(status));
         assertThat(e.getResponseBody(), containsString("injected failure " + status + " on " + method));
         kube.heal();
         assertThat(MockCluster.secrets(client), empty());
+        assertThat(MockCluster.configMaps(client), empty());
+        assertThat(client.batch().v1().jobs().inAnyNamespace().list().getItems(), empty());
+    }
+
+    @Test
+    void aFailingConfigMapLeavesNoSecretCreatedAtTheSameTime() throws Exception {
+        // The Secret and the ConfigMap are created at once: the ConfigMap is refused right away while the Secret is
+        // still on its way, and is created after that.
+        kube.clearCalls();
+        kube.slow(Duration.ofMillis(700), (m, p) -> m.equals("POST") && p.endsWith("/secrets"));
+        kube.fail(500, (m, p) -> m.equals("POST") && p.endsWith("/configmaps"));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.submitJob(submission(), ALICE));
+        assertThat(e.getCode(), is(500));
+        assertThat(e.getResponseBody(), containsString("injected failure 500 on POST"));
+        assertThat(kube.calls().stream().filter(c -> c.startsWith("POST ") && c.endsWith("/secrets")).count(),
+                is(1L));
+        // The rollback waited for the Secret and deleted it: none is there once the user has the answer, nor a
+        // moment later, when it would have arrived (the late sweep, 3 s after the failure, would hide a miss).
+        for (int i = 0; i < 24; i++) {
+            assertThat(MockCluster.secrets(client), empty());
+            Thread.sleep(50);
+        }
         assertThat(MockCluster.configMaps(client), empty());
         assertThat(client.batch().v1().jobs().inAnyNamespace().list().getItems(), empty());
     }
