@@ -2037,7 +2037,7 @@ public final class Bench {
                     idleRssDemo >> 10, peakRssDemo >> 10, hwmDemo >> 10, idleRssKubeconfig >> 10,
                     peakRssKubeconfig >> 10, hwmKubeconfig >> 10));
             md.append('\n');
-            md.append(String.format(Locale.ROOT, "A list of %d jobs is %d bytes from the API server and %d bytes from the proxy (%.2f×). "
+            if (listBytesDirect > 0) md.append(String.format(Locale.ROOT, "A list of %d jobs is %d bytes from the API server and %d bytes from the proxy (%.2f×). "
                             + "The hub was asked %d times in the whole run (tokens are cached).%n",
                     S.listJobs(), listBytesDirect, listBytesProxy, (double) listBytesProxy / Math.max(1, listBytesDirect),
                     hubLookups));
@@ -2101,7 +2101,7 @@ public final class Bench {
             }
             md.append(String.format(Locale.ROOT, "| RSS under load ≤ 256 MiB (the server alone, kubeconfig on the fake API) | peak MiB: %s%s (demo mode, with the embedded API in the same JVM: %s) | %s |%n",
                     String.join(", ", under), over.isEmpty() ? "" : "; **over**: " + String.join(", ", over), demoPeaks,
-                    over.isEmpty() ? "met" : under.isEmpty() ? "**missed**" : "met under small lists and logs, **missed** under "
+                    over.isEmpty() && under.isEmpty() ? "not measured (no case ran)" : over.isEmpty() ? "met" : under.isEmpty() ? "**missed**" : "met under small lists and logs, **missed** under "
                             + over.stream().map(o -> o.replaceAll(" \\d+$", "")).collect(java.util.stream.Collectors.joining("; "))));
             return md.toString();
         }
