@@ -259,6 +259,29 @@ class HelmChartTest {
         assertEquals(20002, full.container().at("/securityContext/runAsUser").asInt(), "securityContext is a value");
     }
 
+    /**
+     * The default JVM options fit the default memory limit: the collector is named (the serial one, which the JVM
+     * would pick in a small container anyway, but not in one of 1792 MB or more), the heap is a share of the limit
+     * that leaves room for what the JVM needs besides it (about 150 MiB measured under load, bench/README.md), and
+     * metaspace and code cache are capped. bench/Bench.java starts the server with exactly these options.
+     */
+    @Test
+    void defaultJvmOptionsFitTheMemoryLimit() {
+        String options = defaults.envValue("JAVA_TOOL_OPTIONS");
+        String limit = defaults.container().at("/resources/limits/memory").asString();
+        assertTrue(limit.endsWith("Mi"), "a limit in Mi: " + limit);
+        long limitMiB = Long.parseLong(limit.substring(0, limit.length() - 2));
+        java.util.regex.Matcher percentage = java.util.regex.Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(options);
+        assertTrue(percentage.find(), "a heap share of the limit: " + options);
+        long heapMiB = limitMiB * Long.parseLong(percentage.group(1)) / 100;
+        assertAll(
+                () -> assertTrue(options.contains("-XX:+UseSerialGC"), options),
+                () -> assertTrue(options.contains("-XX:MaxMetaspaceSize="), options),
+                () -> assertTrue(options.contains("-XX:ReservedCodeCacheSize="), options),
+                () -> assertTrue(limitMiB - heapMiB >= 192, "room besides a heap of " + heapMiB + " MiB in " + limit),
+                () -> assertTrue(heapMiB >= 96, "a heap of " + heapMiB + " MiB"));
+    }
+
     @Test
     void requestsResources() {
         JsonNode resources = defaults.container().path("resources");
