@@ -295,6 +295,9 @@ public final class Bench {
         return server;
     }
 
+    /** Added to the server's JVM options in demo mode (BENCH_DEMO_JAVA_OPTS; see Server.start). */
+    static final String DEMO_JAVA_OPTS = env("BENCH_DEMO_JAVA_OPTS", "-XX:MaxRAMPercentage=75");
+
     /** Where the training run writes the AppCDS archive (bench/out). */
     static Path archive() {
         return S.out().resolve("kbatch-proxy.jsa");
@@ -1051,6 +1054,14 @@ public final class Bench {
             command.add(ProcessHandle.current().info().command().orElse("java"));
             for (String opt : S.serverJavaOpts().trim().split("\\s+")) {
                 if (!opt.isEmpty()) command.add(opt);
+            }
+            if (demo) {
+                // The embedded Kubernetes API shares the JVM in demo mode and needs a heap of its own (with the
+                // chart's 115 MiB the API itself fails 1000-job lists under load); the proxy alone is measured on
+                // the kubeconfig server, with the chart's options unchanged.
+                for (String opt : DEMO_JAVA_OPTS.trim().split("\\s+")) {
+                    if (!opt.isEmpty()) command.add(opt);
+                }
             }
             if (cds) {
                 command.add("-XX:SharedArchiveFile=" + archive());
@@ -1980,7 +1991,7 @@ public final class Bench {
                             ? " — the Helm chart's (" + chartJvmNote() + ")"
                             : " — from BENCH_SERVER_JAVA_OPTS, **not** the Helm chart's (" + chartJvmNote() + ")")
                     .append("; the cases run on a server started as the image starts it (`-XX:SharedArchiveFile`, the AppCDS archive of a training run with `docker/cds-training.sh`)\n");
-            md.append("- backend: ").append(S.apiUrl().isEmpty() ? "demo mode (`--demo`, embedded Kubernetes API in the server's JVM)"
+            md.append("- backend: ").append(S.apiUrl().isEmpty() ? "demo mode (`--demo`, embedded Kubernetes API in the server's JVM, which gets `" + DEMO_JAVA_OPTS + "` on top for the API's own heap)"
                     : S.apiUrl()).append("; logs and the fixed-list case: the fake API in the bench, via KUBECONFIG\n");
             md.append(String.format(Locale.ROOT, "- load: %d connections, closed loop; warm-up %.0f s per side, then %d rounds of %.0f s per side in the order A B, B A, A B, ...; server CPU per op is net of the idle server's CPU; total run %.0f s%n",
                     S.concurrency(), S.warmupSeconds(), S.rounds(), S.roundSeconds(), totalSeconds));
