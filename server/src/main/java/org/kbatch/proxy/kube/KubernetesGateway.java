@@ -349,21 +349,26 @@ public final class KubernetesGateway {
         if (timeout) {
             request.timeout(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
-        io.fabric8.kubernetes.client.http.HttpResponse<InputStream> response;
+        ResponseBody stream = new ResponseBody();
+        var answer = http.consumeBytes(request.build(), stream);
+        io.fabric8.kubernetes.client.http.HttpResponse<io.fabric8.kubernetes.client.http.AsyncBody> response;
         try {
-            response = http.sendAsync(request.build(), InputStream.class)
-                    .get(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            response = answer.get(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
+            // An answer that still comes is not read: cancel it rather than leave the connection busy.
+            answer.thenAccept(late -> late.body().cancel());
             throw new KubernetesClientException("Kubernetes request timed out: " + what, e);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new KubernetesClientException("Kubernetes request failed: " + what, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            answer.thenAccept(late -> late.body().cancel());
             throw new KubernetesClientException("Interrupted", e);
         }
+        stream.start(response.body());
         if (!response.isSuccessful()) {
             Status status;
-            try (InputStream body = response.body()) {
+            try (InputStream body = stream) {
                 status = client.getKubernetesSerialization().unmarshal(new String(body.readAllBytes(),
                         java.nio.charset.StandardCharsets.UTF_8), Status.class);
             } catch (IOException | RuntimeException e) {
@@ -371,7 +376,7 @@ public final class KubernetesGateway {
             }
             throw new KubernetesClientException(status.getMessage(), response.code(), status);
         }
-        return response.body();
+        return stream;
     }
 
     private void requirePod(Scope scope, String pod) {
