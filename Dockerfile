@@ -29,14 +29,13 @@ WORKDIR /app
 # The jar's manifest names its dependencies as libs/*.jar (Class-Path), next to it.
 COPY --from=build /src/server/target/libs/ /app/libs/
 COPY --from=build /src/server/target/kbatch-proxy.jar /app/kbatch-proxy.jar
-# Class-data sharing (AppCDS): a training run in demo mode (no cluster, no hub) starts the server, makes the requests
-# of a CLI session and stops it; the JVM then writes the classes it loaded to /app/kbatch-proxy.jsa, which every
-# start maps instead of loading and verifying those classes from the jars again (ready in about half the time, see
-# bench/README.md). Same JVM and class path as at run time (the archive is only valid for them; a JVM that cannot
-# use it starts without it). The dynamic archive sits on the JDK's default CDS archive: made first if missing.
+# Class-data sharing (AppCDS): a training run (docker/cds-training.sh) records the classes the server loads in demo
+# mode (no cluster, no hub) serving a CLI session's requests, and in a production-like start (a kubeconfig, a hub
+# URL); `java -Xshare:dump` writes them to /app/kbatch-proxy.jsa, which every start maps instead of loading and
+# verifying those classes from the jars again (ready in about half the time, see bench/README.md). Same JVM and
+# class path as at run time (the archive is only valid for them; a JVM that cannot use it starts without it).
 COPY docker/cds-training.sh /tmp/cds-training.sh
-RUN { [ -f "$JAVA_HOME/lib/server/classes.jsa" ] || java -Xshare:dump >/dev/null; } \
-    && bash /tmp/cds-training.sh /app/kbatch-proxy.jsa -XX:+UseSerialGC \
+RUN bash /tmp/cds-training.sh /app/kbatch-proxy.jsa -XX:+UseSerialGC \
     && rm /tmp/cds-training.sh
 USER 10001:10001
 EXPOSE 8080
