@@ -71,7 +71,10 @@ class JobsServerTest {
     private final PodsApi pods;
     private final ApiClient api;
 
+    private final URI uri;
+
     JobsServerTest(URI uri) {
+        this.uri = uri;
         this.api = TestServers.client(uri, "");
         this.jobs = new JobsApi(api);
         this.pods = new PodsApi(api);
@@ -207,6 +210,32 @@ class JobsServerTest {
         PodList alicePods = pods.listPods(name, as("alice"));
         assertThat(alicePods.getItems(), hasSize(1));
         cleanUp();
+    }
+
+    @Test
+    void aJobInTheListIsWrittenExactlyAsShowingItWritesIt() throws Exception {
+        // The list is transcoded from the API's JSON; show writes the parsed model: the CLI must not see a difference.
+        String name = jobs.submitJob(cliSubmission("05-job-submit-with-code.json"), as("alice")).getMetadata().getName();
+
+        JsonNode list = JSON.readTree(rawGet("/jobs/"));
+        JsonNode shown = JSON.readTree(rawGet("/jobs/" + name));
+
+        JsonNode listed = null;
+        for (JsonNode item : list.get("items")) {
+            if (item.get("metadata").get("name").asString().equals(name)) {
+                listed = item;
+            }
+        }
+        assertThat(listed == null ? null : JSON.writeValueAsString(listed), is(JSON.writeValueAsString(shown)));
+        assertThat(shown.get("spec").get("template").get("spec").get("init_containers").size(), is(1));
+        cleanUp();
+    }
+
+    private String rawGet(String path) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri.resolve(path))
+                .header("Authorization", "token alice-token").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode(), is(200));
+        return response.body();
     }
 
     @Test
