@@ -102,8 +102,8 @@ final class DialectTranscoder {
                     if (version != null && !version.isNull()) {
                         meta.put("resourceVersion", version.asString());
                     }
-                    JsonNode token2 = pageMeta.get("continue");
-                    next = token2 == null || token2.isNull() ? null : token2.asString();
+                    JsonNode continueToken = pageMeta.get("continue");
+                    next = continueToken == null || continueToken.isNull() ? null : continueToken.asString();
                 } else {
                     parser.skipChildren();
                 }
@@ -267,27 +267,24 @@ final class DialectTranscoder {
 
     /** How the codec writes a property of this type (see {@link DialectSerializerModifier}). */
     private Value valueOf(String pythonName, JavaType type, boolean emptyAsNull) {
-        Class<?> raw = type.getRawClass();
-        if (raw == String.class && DialectSerializerModifier.TIMESTAMPS.contains(pythonName)) {
+        if (type.getRawClass() == String.class && DialectSerializerModifier.TIMESTAMPS.contains(pythonName)) {
             return Timestamp.INSTANCE;
         }
-        if (Collection.class.isAssignableFrom(raw) || type.isArrayType() && raw != byte[].class) {
-            return new Sequence(element(type.getContentType()), emptyAsNull);
-        }
-        if (Map.class.isAssignableFrom(raw)) {
-            return new Dictionary(element(type.getContentType()), emptyAsNull);
-        }
-        return element(type);
+        return element(type, emptyAsNull);
     }
 
-    /** A value inside a list or map, or a property that is neither: a nested model or a plain value. */
-    private Value element(JavaType type) {
+    /**
+     * How the codec writes a value of this type: a list, a map, a nested model or a plain value. {@code emptyAsNull}:
+     * an empty list or map here is written {@code null}, which the codec does for a model's properties only (not for
+     * the items of a list, nor for lists inside lists or maps).
+     */
+    private Value element(JavaType type, boolean emptyAsNull) {
         Class<?> raw = type.getRawClass();
-        if (Collection.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw)) {
-            // A list of lists or similar: written as the codec would, never null when empty (that is only for
-            // properties).
-            return Collection.class.isAssignableFrom(raw) ? new Sequence(element(type.getContentType()), false)
-                    : new Dictionary(element(type.getContentType()), false);
+        if (Collection.class.isAssignableFrom(raw)) {
+            return new Sequence(element(type.getContentType(), false), emptyAsNull);
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            return new Dictionary(element(type.getContentType(), false), emptyAsNull);
         }
         if (DialectIntrospector.isModel(raw)
                 && mapper._serializationContext().findValueSerializer(raw) instanceof BeanSerializerBase) {
