@@ -47,17 +47,7 @@ public final class AuditLog implements Filter {
             chain.proceed();
             return;
         }
-        long start = System.nanoTime();
-        int status = 500;
-        try {
-            chain.proceed();
-            status = res.status().code();
-        } catch (RuntimeException e) {
-            status = ErrorResponses.statusOf(e);
-            throw e;
-        } finally {
-            log(req, action, status, (System.nanoTime() - start) / 1_000_000);
-        }
+        ErrorResponses.proceed(chain, res, (status, nanos) -> log(req, action, status, nanos / 1_000_000));
     }
 
     private void log(ServerRequest req, String action, int status, long millis) {

@@ -6,7 +6,9 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingResponse;
 import jakarta.validation.ValidationException;
 import org.kbatch.proxy.auth.HubUnavailableException;
 import org.kbatch.proxy.http.Json;
@@ -38,8 +40,33 @@ public final class ErrorResponses {
         });
     }
 
-    /** The status a failure is answered with (for the audit log, which sees the failure before it is answered). */
-    public static int statusOf(Throwable e) {
+    /** What a filter learns of a request once the rest of the chain has run. */
+    @FunctionalInterface
+    public interface Outcome {
+        void record(int status, long nanos);
+    }
+
+    /**
+     * Runs the rest of the filter chain and reports the status the client gets (for a failure, the one the error
+     * mapping below answers it with) and how long it took; a failure is rethrown. The audit log and the request
+     * metrics both see requests this way, so they agree on every status.
+     */
+    public static void proceed(FilterChain chain, RoutingResponse res, Outcome outcome) {
+        long start = System.nanoTime();
+        int status = 500;
+        try {
+            chain.proceed();
+            status = res.status().code();
+        } catch (RuntimeException e) {
+            status = statusOf(e);
+            throw e;
+        } finally {
+            outcome.record(status, System.nanoTime() - start);
+        }
+    }
+
+    /** The status a failure is answered with (filters see the failure before it is answered). */
+    static int statusOf(Throwable e) {
         if (e instanceof HubUnavailableException) {
             return 503;
         }

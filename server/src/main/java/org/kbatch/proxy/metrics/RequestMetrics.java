@@ -6,6 +6,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import org.kbatch.proxy.errors.ErrorResponses;
 
 /**
  * Times every request under the prefix by route. The route is the path with the caller's object names replaced by
@@ -26,17 +27,8 @@ public final class RequestMetrics implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        long start = System.nanoTime();
-        int status = 500;
-        try {
-            chain.proceed();
-            status = res.status().code();
-        } catch (RuntimeException e) {
-            status = org.kbatch.proxy.errors.ErrorResponses.statusOf(e);
-            throw e;
-        } finally {
-            metrics.request(route(req.path().path()), req.prologue().method().text(), status, System.nanoTime() - start);
-        }
+        ErrorResponses.proceed(chain, res, (status, nanos) ->
+                metrics.request(route(req.path().path()), req.prologue().method().text(), status, nanos));
     }
 
     String route(String path) {
