@@ -29,18 +29,17 @@ final class KubeStatus {
 
     static ObjectNode notFound(ApiPath path) {
         String name = path.name() == null ? "" : path.name();
-        ObjectNode status = failure(404, "NotFound", path.qualifiedResource() + " \"" + name + "\" not found");
-        ObjectNode details = status.putObject("details");
-        details.put("name", name);
-        if (!path.group().isEmpty()) {
-            details.put("group", path.group());
-        }
-        details.put("kind", path.resource());
-        return status;
+        return withDetails(failure(404, "NotFound", path.qualifiedResource() + " \"" + name + "\" not found"),
+                path, name);
     }
 
     static ObjectNode alreadyExists(ApiPath path, String name) {
-        ObjectNode status = failure(409, "AlreadyExists", path.qualifiedResource() + " \"" + name + "\" already exists");
+        return withDetails(failure(409, "AlreadyExists", path.qualifiedResource() + " \"" + name + "\" already exists"),
+                path, name);
+    }
+
+    /** The {@code details} naming the object a failure is about, as the API server gives them. */
+    private static ObjectNode withDetails(ObjectNode status, ApiPath path, String name) {
         ObjectNode details = status.putObject("details");
         details.put("name", name);
         if (!path.group().isEmpty()) {

@@ -9,7 +9,6 @@ import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.PodsService;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.tenancy.Tenancy;
-import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
