@@ -298,6 +298,11 @@ public final class Bench {
     /** Added to the server's JVM options in demo mode (BENCH_DEMO_JAVA_OPTS; see Server.start). */
     static final String DEMO_JAVA_OPTS = env("BENCH_DEMO_JAVA_OPTS", "-XX:MaxRAMPercentage=75");
 
+    /** JVM options given as one string, as separate arguments. */
+    static List<String> options(String line) {
+        return Arrays.stream(line.trim().split("\\s+")).filter(opt -> !opt.isEmpty()).toList();
+    }
+
     /** Where the training run writes the AppCDS archive (bench/out). */
     static Path archive() {
         return S.out().resolve("kbatch-proxy.jsa");
@@ -310,9 +315,7 @@ public final class Bench {
     static void trainCds() throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("docker/cds-training.sh").toString(),
                 archive().toString()));
-        for (String opt : S.serverJavaOpts().trim().split("\\s+")) {
-            if (!opt.isEmpty()) command.add(opt);
-        }
+        command.addAll(options(S.serverJavaOpts()));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
         pb.environment().put("JAR", S.jar().toString());
@@ -1052,16 +1055,12 @@ public final class Bench {
             int port = freePort();
             List<String> command = new ArrayList<>();
             command.add(ProcessHandle.current().info().command().orElse("java"));
-            for (String opt : S.serverJavaOpts().trim().split("\\s+")) {
-                if (!opt.isEmpty()) command.add(opt);
-            }
+            command.addAll(options(S.serverJavaOpts()));
             if (demo) {
                 // The embedded Kubernetes API shares the JVM in demo mode and needs a heap of its own (with the
                 // chart's 115 MiB the API itself fails 1000-job lists under load); the proxy alone is measured on
                 // the kubeconfig server, with the chart's options unchanged.
-                for (String opt : DEMO_JAVA_OPTS.trim().split("\\s+")) {
-                    if (!opt.isEmpty()) command.add(opt);
-                }
+                command.addAll(options(DEMO_JAVA_OPTS));
             }
             if (cds) {
                 command.add("-XX:SharedArchiveFile=" + archive());

@@ -3,15 +3,12 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobList;
@@ -87,10 +84,6 @@ public final class Pipeline {
         TokenAuthenticator authenticator = new TokenAuthenticator(token -> Optional.of(user),
                 new ScopePolicy(List.of("access:services!service=kbatch")), new org.kbatch.proxy.metrics.ProxyMetrics());
         measure("TokenAuthenticator.authenticate", () -> authenticator.authenticate("token bench-token"));
-        measure("  of which token(): split(\"\\\\s+\") + chars().anyMatch", () -> currentToken("token bench-token"));
-        measure("  proposed token(): precompiled pattern, plain loop", () -> proposedToken("token bench-token"));
-        measure("  of which hash(): MessageDigest.getInstance per call", () -> currentHash("bench-token"));
-        measure("  proposed hash(): clone of one SHA-256 digest", () -> proposedHash("bench-token"));
     }
 
     record Result(double micros, double kib) {
@@ -158,71 +151,5 @@ public final class Pipeline {
         }
         JobList list = new JobListBuilder().withApiVersion("batch/v1").withKind("JobList").withItems(items).build();
         return serialization.asJson(list).getBytes(StandardCharsets.UTF_8);
-    }
-
-    // TokenAuthenticator's private steps as they are, and as proposed.
-
-    static Optional<String> currentToken(String header) {
-        String[] parts = header.strip().split("\\s+", 2);
-        if (parts.length != 2) {
-            return Optional.empty();
-        }
-        String scheme = parts[0].toLowerCase(Locale.ROOT);
-        if (!scheme.equals("token") && !scheme.equals("bearer")) {
-            return Optional.empty();
-        }
-        String token = parts[1].strip();
-        return token.isEmpty() || token.chars().anyMatch(Character::isWhitespace) ? Optional.empty() : Optional.of(token);
-    }
-
-    static final Pattern WHITESPACE = Pattern.compile("\\s+");
-
-    static Optional<String> proposedToken(String header) {
-        String[] parts = WHITESPACE.split(header.strip(), 2);
-        if (parts.length != 2) {
-            return Optional.empty();
-        }
-        String scheme = parts[0];
-        if (!scheme.equalsIgnoreCase("token") && !scheme.equalsIgnoreCase("bearer")) {
-            return Optional.empty();
-        }
-        String token = parts[1].strip();
-        if (token.isEmpty()) {
-            return Optional.empty();
-        }
-        for (int i = 0; i < token.length(); i++) {
-            if (Character.isWhitespace(token.charAt(i))) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(token);
-    }
-
-    static String currentHash(String token) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static final MessageDigest SHA256;
-
-    static {
-        try {
-            SHA256 = MessageDigest.getInstance("SHA-256");
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    static String proposedHash(String token) {
-        try {
-            MessageDigest digest = (MessageDigest) SHA256.clone();
-            return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
