@@ -71,6 +71,14 @@ public final class Main {
             return;
         }
         WebServer server = start(config, parts);
+        if (!server.isRunning() || server.port() < 0) {
+            // Helidon logs the bind failure and carries on without a listener; a service that cannot listen must stop.
+            System.err.println("kbatch-proxy: cannot listen on " + config.host() + ":" + config.port()
+                    + " (KBATCH_PORT/KBATCH_HOST): the port is in use or not allowed");
+            server.stop();
+            System.exit(1);
+            return;
+        }
         if (config.deleteEmptyNamespacesAfter() != null) {
             new EmptyNamespaces(parts.kube(), config.deleteEmptyNamespacesAfter(), java.time.Clock.systemUTC())
                     .start(EmptyNamespaces.interval(config.deleteEmptyNamespacesAfter()));

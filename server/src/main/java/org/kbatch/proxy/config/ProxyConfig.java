@@ -87,8 +87,8 @@ public record ProxyConfig(String host,
                 .map(ProxyConfig::normalisePrefix)
                 .orElse("");
         return new ProxyConfig(
-                string(config, "KBATCH_HOST").orElse("0.0.0.0"),
-                (int) number(config, "KBATCH_PORT", 8080, 0, 65535),
+                listenerSetting(config, "KBATCH_HOST", "server.host").orElse("0.0.0.0"),
+                listenerPort(config),
                 string(config, "JUPYTERHUB_API_URL").map(u -> u.replaceAll("/+$", "")).orElse(null),
                 string(config, "JUPYTERHUB_API_TOKEN").orElse(null),
                 serviceName,
@@ -133,19 +133,40 @@ public record ProxyConfig(String host,
         return config.get(name).asString().asOptional().map(String::strip).filter(s -> !s.isEmpty());
     }
 
+    /**
+     * A listener setting under our name or Helidon's own ({@code server.host}/{@code server.port}, which Helidon
+     * Config also reads as {@code -Dserver.port} or {@code SERVER_PORT}); when both are set they must agree.
+     */
+    private static Optional<String> listenerSetting(Config config, String ours, String helidons) {
+        Optional<String> mine = string(config, ours);
+        Optional<String> theirs = string(config, helidons);
+        if (mine.isPresent() && theirs.isPresent() && !mine.get().equals(theirs.get())) {
+            throw new ConfigException(ours, "is '" + mine.get() + "' but " + helidons + " is '" + theirs.get()
+                    + "'; set one of them");
+        }
+        return mine.or(() -> theirs);
+    }
+
+    private static int listenerPort(Config config) {
+        Optional<String> raw = listenerSetting(config, "KBATCH_PORT", "server.port");
+        String name = string(config, "KBATCH_PORT").isPresent() ? "KBATCH_PORT" : "server.port";
+        return raw.isEmpty() ? 8080 : (int) wholeNumber(name, raw.get(), 0, 65535);
+    }
+
     private static long number(Config config, String name, long defaultValue, long min, long max) {
         Optional<String> raw = string(config, name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
+        return raw.isEmpty() ? defaultValue : wholeNumber(name, raw.get(), min, max);
+    }
+
+    private static long wholeNumber(String name, String raw, long min, long max) {
         try {
-            long value = Long.parseLong(raw.get());
+            long value = Long.parseLong(raw);
             if (value < min || value > max) {
                 throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + value);
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new ConfigException(name, "must be a whole number, got '" + raw.get() + "'");
+            throw new ConfigException(name, "must be a whole number, got '" + raw + "'");
         }
     }
 
