@@ -145,7 +145,11 @@ public final class KubernetesGateway {
                 () -> client.batch().v1().cronjobs().inNamespace(namespace).resource(cronJob).create());
     }
 
-    /** Makes {@code owner} the owner of a Secret or ConfigMap (a JSON merge patch of ownerReferences). */
+    /**
+     * Makes {@code owner} the owner of a Secret or ConfigMap (a JSON merge patch of ownerReferences). {@code owned} is
+     * the object as created: fabric8 patches a named resource by reading it first, which would need {@code get} on
+     * secrets (reading every Secret of every user namespace); patched through the object it has, it only PATCHes.
+     */
     public void setOwner(HasMetadata owned, OwnerReference owner) {
         String patch = JSON.writeValueAsString(java.util.Map.of("metadata", java.util.Map.of("ownerReferences",
                 List.of(java.util.Map.of(
@@ -155,12 +159,11 @@ public final class KubernetesGateway {
                         "uid", owner.getUid())))));
         PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
         String ns = owned.getMetadata().getNamespace();
-        String name = owned.getMetadata().getName();
-        if (owned instanceof Secret) {
-            metrics.kubernetes("patch-secret", () -> client.secrets().inNamespace(ns).withName(name).patch(merge, patch));
-        } else if (owned instanceof ConfigMap) {
+        if (owned instanceof Secret secret) {
+            metrics.kubernetes("patch-secret", () -> client.secrets().inNamespace(ns).resource(secret).patch(merge, patch));
+        } else if (owned instanceof ConfigMap configMap) {
             metrics.kubernetes("patch-configmap",
-                    () -> client.configMaps().inNamespace(ns).withName(name).patch(merge, patch));
+                    () -> client.configMaps().inNamespace(ns).resource(configMap).patch(merge, patch));
         } else {
             throw new IllegalArgumentException("only Secrets and ConfigMaps are owned: " + owned.getKind());
         }
