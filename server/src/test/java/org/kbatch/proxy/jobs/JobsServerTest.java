@@ -298,6 +298,44 @@ class JobsServerTest {
         assertThat(e.getResponseBody(), containsString("forbidden"));
     }
 
+    @Test
+    void theProxysOwnMissingPermissionIsAServerFaultThatDoesNotNameItsIdentity() {
+        String refusal = "jobs.batch is forbidden: User \"system:serviceaccount:jhub:kbatch-proxy\" cannot list"
+                + " resource \"jobs\" in API group \"batch\" in the namespace \"kbatch-carol\"";
+        server.expect().get().withPath("/apis/batch/v1/namespaces/kbatch-carol/jobs?limit=500")
+                .andReturn(403, "{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":403,\"reason\":\"Forbidden\","
+                        + "\"message\":" + tools.jackson.databind.json.JsonMapper.builder().build()
+                        .writeValueAsString(refusal) + "}").once();
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.kbatch.proxy.errors");
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try {
+            ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("carol")));
+
+            assertThat(e.getCode(), is(500));
+            assertThat(e.getResponseBody(), is("{\"detail\":\"The proxy is not allowed to list jobs.batch in namespace"
+                    + " kbatch-carol; this is a fault of the deployment, not of your request: ask the administrator to"
+                    + " check the proxy's RBAC (the Helm chart's rbac.create)\"}"));
+            assertThat(logged, hasItem(containsString(refusal)));
+        } finally {
+            log.removeHandler(capture);
+        }
+    }
+
     private static io.fabric8.kubernetes.api.model.batch.v1.JobList page(String next, String... names) {
         var page = new io.fabric8.kubernetes.api.model.batch.v1.JobListBuilder()
                 .withMetadata(new io.fabric8.kubernetes.api.model.ListMetaBuilder().withContinue(next)
