@@ -151,7 +151,8 @@ public final class Main {
             KubernetesGateway kube = new KubernetesGateway(client, metrics);
             RenderSettings settings;
             try {
-                settings = new RenderSettings(config.jobTemplate(), config.jobExtraEnv(), config.ttlSecondsAfterFinished());
+                settings = new RenderSettings(config.jobTemplate(), config.jobExtraEnv(), config.ttlSecondsAfterFinished(),
+                        config.initContainerImage(), "IfNotPresent");
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", e.getMessage());
             }

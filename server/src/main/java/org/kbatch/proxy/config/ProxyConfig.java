@@ -52,6 +52,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param deleteEmptyNamespacesAfter {@code KBATCH_DELETE_EMPTY_NAMESPACES_AFTER} (seconds, or e.g. {@code 30m},
  *                                 {@code 24h}, {@code 7d}): remove namespaces the proxy created once they have held no
  *                                 job that long; {@code null} (default) never
+ * @param initContainerImage       {@code KBATCH_INIT_CONTAINER_IMAGE}, default {@code busybox:1.36}: the image of the
+ *                                 init container that unzips submitted code (pulled {@code IfNotPresent}); any image
+ *                                 with {@code sh} and {@code unzip}, e.g. a mirror for air-gapped clusters
  */
 public record ProxyConfig(String host,
                           int port,
@@ -74,7 +77,8 @@ public record ProxyConfig(String host,
                           boolean denyWithoutGroup,
                           Map<String, Object> userResourceQuota,
                           Map<String, Object> userLimitRange,
-                          java.time.Duration deleteEmptyNamespacesAfter) {
+                          java.time.Duration deleteEmptyNamespacesAfter,
+                          String initContainerImage) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
@@ -109,7 +113,8 @@ public record ProxyConfig(String host,
                 yamlObject(config, "KBATCH_USER_RESOURCE_QUOTA_FILE", "ResourceQuota"),
                 yamlObject(config, "KBATCH_USER_LIMIT_RANGE_FILE", "LimitRange"),
                 string(config, "KBATCH_DELETE_EMPTY_NAMESPACES_AFTER")
-                        .map(raw -> duration("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER", raw)).orElse(null));
+                        .map(raw -> duration("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER", raw)).orElse(null),
+                imageReference(config, "KBATCH_INIT_CONTAINER_IMAGE", "busybox:1.36"));
     }
 
     /** The same configuration with other hub settings (the demo mode brings its own hub). */
@@ -117,7 +122,7 @@ public record ProxyConfig(String host,
         return new ProxyConfig(host, port, apiUrl, apiToken, serviceName, accessScopes, prefix, profiles, jobTemplate,
                 jobExtraEnv, ttlSecondsAfterFinished, createUserNamespace, maxPayloadBytes, podSecurity,
                 allowServiceAccounts, kubernetesTimeoutSeconds, jobNamespace, namespaceByGroup, denyWithoutGroup,
-                userResourceQuota, userLimitRange, deleteEmptyNamespacesAfter);
+                userResourceQuota, userLimitRange, deleteEmptyNamespacesAfter, initContainerImage);
     }
 
     /** Fails unless a hub is configured: without one no token can be checked. */
@@ -151,6 +156,14 @@ public record ProxyConfig(String host,
         Optional<String> raw = listenerSetting(config, "KBATCH_PORT", "server.port");
         String name = string(config, "KBATCH_PORT").isPresent() ? "KBATCH_PORT" : "server.port";
         return raw.isEmpty() ? 8080 : (int) wholeNumber(name, raw.get(), 0, 65535);
+    }
+
+    private static String imageReference(Config config, String name, String defaultValue) {
+        String image = string(config, name).orElse(defaultValue);
+        if (image.chars().anyMatch(Character::isWhitespace)) {
+            throw new ConfigException(name, "must be one image reference such as busybox:1.36, got '" + image + "'");
+        }
+        return image;
     }
 
     private static long number(Config config, String name, long defaultValue, long min, long max) {

@@ -45,11 +45,15 @@ final class CodeSteps {
     private CodeSteps() {
     }
 
-    /** The unzip init container ({@code <generateName>-init}), first among the init containers. */
-    static JobTemplateSpec addUnzipInitContainer(JobTemplateSpec job) {
+    /**
+     * The unzip init container ({@code <generateName>-init}), first among the init containers, from {@code image}
+     * (any image with {@code sh} and {@code unzip}) pulled as {@code pullPolicy} says.
+     */
+    static JobTemplateSpec addUnzipInitContainer(JobTemplateSpec job, String image, String pullPolicy) {
         Container unzip = new ContainerBuilder()
                 .withName(initContainerName(job))
-                .withImage("busybox")
+                .withImage(image)
+                .withImagePullPolicy(pullPolicy)
                 .withCommand("/bin/sh")
                 .withArgs("-c", UNZIP_SCRIPT)
                 .withVolumeMounts(

@@ -47,7 +47,7 @@ public final class JobRenderer {
         job = JobSteps.addApiTokenEnv(job, caller.token());
         job = JobSteps.setTtlSecondsAfterFinished(job, settings.ttlSecondsAfterFinished());
         if (code != null) {
-            job = CodeSteps.addUnzipInitContainer(job);
+            job = CodeSteps.addUnzipInitContainer(job, settings.initImage(), settings.initImagePullPolicy());
             job = CodeSteps.addCodeVolumes(job);
             job = CodeSteps.mountCode(job);
         }

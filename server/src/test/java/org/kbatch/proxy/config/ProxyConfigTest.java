@@ -34,6 +34,16 @@ class ProxyConfigTest {
         assertThat(c.jobTemplate(), nullValue());
         assertThat(c.profiles().isEmpty(), is(true));
         assertThat(c.port(), is(8080));
+        assertThat(c.initContainerImage(), is("busybox:1.36"));
+    }
+
+    @Test
+    void theUnzipImageIsConfigurable() {
+        assertThat(read(Map.of("KBATCH_INIT_CONTAINER_IMAGE", "registry.internal:5000/mirror/busybox:1.36"))
+                .initContainerImage(), is("registry.internal:5000/mirror/busybox:1.36"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> read(Map.of("KBATCH_INIT_CONTAINER_IMAGE", "busybox 1.36")));
+        assertThat(e.getMessage(), startsWith("KBATCH_INIT_CONTAINER_IMAGE: must be one image reference"));
     }
 
     @Test

@@ -25,11 +25,12 @@ class CodeStepsTest {
         JobTemplateSpec withInit = new JobTemplateSpecBuilder(job()).editSpec().editTemplate().editSpec()
                 .addNewInitContainer().withName("users-init").withImage("x").endInitContainer()
                 .endSpec().endTemplate().endSpec().build();
-        JobTemplateSpec out = pure(withInit, CodeSteps::addUnzipInitContainer);
+        JobTemplateSpec out = pure(withInit, j -> CodeSteps.addUnzipInitContainer(j, "registry.example/tools/busybox:1.36", "IfNotPresent"));
         List<Container> inits = out.getSpec().getTemplate().getSpec().getInitContainers();
         assertEquals(List.of("my-job--init", "users-init"), inits.stream().map(Container::getName).toList());
         Container unzip = inits.getFirst();
-        assertEquals("busybox", unzip.getImage());
+        assertEquals("registry.example/tools/busybox:1.36", unzip.getImage());
+        assertEquals("IfNotPresent", unzip.getImagePullPolicy());
         assertEquals(List.of("/bin/sh"), unzip.getCommand());
         assertEquals(List.of("-c",
                 "echo [unzip]; unzip -d /code/ /code-zipped/code.b64 ;echo [ls code] ; ls /code ;"), unzip.getArgs());
@@ -44,11 +45,11 @@ class CodeStepsTest {
     void initContainerNameFallsBackWhenNotAValidContainerName() {
         JobTemplateSpec longName = new JobTemplateSpecBuilder(job()).editMetadata()
                 .withGenerateName("x".repeat(60) + "-").endMetadata().build();
-        assertEquals(CodeSteps.FALLBACK_INIT_CONTAINER_NAME, CodeSteps.addUnzipInitContainer(longName)
+        assertEquals(CodeSteps.FALLBACK_INIT_CONTAINER_NAME, CodeSteps.addUnzipInitContainer(longName, "busybox:1.36", "IfNotPresent")
                 .getSpec().getTemplate().getSpec().getInitContainers().getFirst().getName());
         JobTemplateSpec named = new JobTemplateSpecBuilder(job()).editMetadata().withGenerateName(null)
                 .withName("fixed").endMetadata().build();
-        assertEquals("fixed-init", CodeSteps.addUnzipInitContainer(named)
+        assertEquals("fixed-init", CodeSteps.addUnzipInitContainer(named, "busybox:1.36", "IfNotPresent")
                 .getSpec().getTemplate().getSpec().getInitContainers().getFirst().getName());
     }
 

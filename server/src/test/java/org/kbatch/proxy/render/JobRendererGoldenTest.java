@@ -38,6 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>CronJob (26): the admin template is merged into {@code spec.jobTemplate} (so its pod settings reach CronJob
  *       pods) rather than into the CronJob itself, and the CronJob's own metadata gets the namespace, username
  *       annotation and label like its job template;</li>
+ *   <li>the unzip init container's image is pinned ({@code busybox:1.36}, pulled {@code IfNotPresent}) where the
+ *       reference sent {@code busybox}, whose implied {@code latest} tag means a registry pull for every job;</li>
  *   <li>odd user (34): the username label is the namespace's safe part, where the reference sent an invalid value
  *       that the API server rejected.</li>
  * </ul>
@@ -162,7 +164,14 @@ class JobRendererGoldenTest {
 
     /** The reference's body as fabric8 sends it: without empty maps and lists (except {@code emptyDir: {}}). */
     private static JsonNode expected(JsonNode reference) {
-        return withoutEmptyCollections(reference.deepCopy());
+        JsonNode expected = withoutEmptyCollections(reference.deepCopy());
+        // Deliberate: the unzip container's image is pinned and pulled only when missing.
+        expected.findParents("initContainers").forEach(podSpec -> podSpec.get("initContainers").values().forEach(c -> {
+            if (c.get("name").asString().endsWith("-init") && "busybox".equals(c.get("image").asString())) {
+                ((ObjectNode) c).put("image", RenderSettings.DEFAULT_INIT_IMAGE).put("imagePullPolicy", "IfNotPresent");
+            }
+        }));
+        return expected;
     }
 
     private static JsonNode withoutEmptyCollections(JsonNode node) {

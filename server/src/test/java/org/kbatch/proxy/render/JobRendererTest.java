@@ -66,6 +66,46 @@ class JobRendererTest {
     }
 
     @Test
+    void theUnzipImageIsPinnedAndConfigurable() {
+        var pinned = JobRenderer.render(Samples.jobWorkload(), Samples.code(), CALLER, RenderSettings.defaults())
+                .workload().getSpec().getTemplate().getSpec().getInitContainers().getFirst();
+        assertEquals(List.of("busybox:1.36", "IfNotPresent"), List.of(pinned.getImage(), pinned.getImagePullPolicy()));
+
+        RenderSettings mirrored = new RenderSettings(null, Map.of(), 3600, "mirror.example/busybox:1.36", "IfNotPresent");
+        assertEquals("mirror.example/busybox:1.36", JobRenderer.render(Samples.jobWorkload(), Samples.code(), CALLER,
+                mirrored).workload().getSpec().getTemplate().getSpec().getInitContainers().getFirst().getImage());
+    }
+
+    @Test
+    void theAdminTemplateOverridesTheUnzipImageWithoutAddingAContainer() {
+        Map<String, Object> template = Map.of("spec", Map.of("template", Map.of("spec", Map.of(
+                "nodeSelector", Map.of("pool", "batch"),
+                "initContainers", List.of(
+                        Map.of("name", "kbatch-unzip-code", "image", "tools.example/unzip:2", "imagePullPolicy", "Always"),
+                        Map.of("name", "admin-init", "image", "busybox:1.36"))))));
+        RenderSettings settings = new RenderSettings(template, Map.of(), 3600);
+
+        var withCode = JobRenderer.render(Samples.jobWorkload(), Samples.code(), CALLER, settings)
+                .workload().getSpec().getTemplate().getSpec();
+        assertEquals(List.of("my-job--init", "admin-init"),
+                withCode.getInitContainers().stream().map(c -> c.getName()).toList());
+        assertEquals(List.of("tools.example/unzip:2", "Always"), List.of(withCode.getInitContainers().getFirst()
+                .getImage(), withCode.getInitContainers().getFirst().getImagePullPolicy()));
+        assertEquals(Map.of("pool", "batch"), withCode.getNodeSelector());
+
+        var withoutCode = JobRenderer.render(Samples.jobWorkload(), null, CALLER, settings)
+                .workload().getSpec().getTemplate().getSpec();
+        assertEquals(List.of("admin-init"), withoutCode.getInitContainers().stream().map(c -> c.getName()).toList());
+    }
+
+    @Test
+    void aBlankUnzipImageIsAConfigurationError() {
+        assertThrows(IllegalArgumentException.class, () -> new RenderSettings(null, Map.of(), 3600, " ", "IfNotPresent"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new RenderSettings(null, Map.of(), 3600, "busybox 1.36", "IfNotPresent"));
+    }
+
+    @Test
     void withoutCodeNoCodeParts() {
         RenderedSubmission<Job> r = JobRenderer.render(Samples.jobWorkload(), null, CALLER, RenderSettings.defaults());
         assertNull(r.code());
