@@ -218,10 +218,12 @@ class HelmChartTest {
         for (RenderedChart chart : List.of(defaults, full)) {
             JsonNode container = chart.container();
             JsonNode port = container.path("ports").get(0);
+            int expected = chart == full ? 9090 : 8080;
             assertAll(
                     () -> assertEquals("http", port.path("name").asString()),
-                    () -> assertEquals(8080, port.path("containerPort").asInt()),
-                    () -> assertEquals("8080", chart.envValue("KBATCH_PORT"), "the server listens where probed"),
+                    () -> assertEquals(expected, port.path("containerPort").asInt()),
+                    () -> assertEquals(Integer.toString(expected), chart.envValue("KBATCH_PORT"),
+                            "the server listens where probed"),
                     () -> assertProbe(container, "livenessProbe", "/observe/health/live"),
                     () -> assertProbe(container, "readinessProbe", "/observe/health/ready"),
                     () -> assertProbe(container, "startupProbe", "/observe/health/live"));
@@ -379,7 +381,20 @@ class HelmChartTest {
                 () -> assertEquals(app.path("namespace_by_group"),
                         JSON.readTree(full.envValue("KBATCH_NAMESPACE_BY_GROUP")), "the groups as a JSON object"),
                 () -> assertEquals("deny", full.envValue("KBATCH_NAMESPACE_BY_GROUP_FALLBACK")),
-                () -> assertEquals("7d", full.envValue("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER")));
+                () -> assertEquals("7d", full.envValue("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER")),
+                () -> assertEquals("registry.internal:5000/mirror/busybox:1.36",
+                        full.envValue("KBATCH_INIT_CONTAINER_IMAGE")),
+                () -> assertTrue(full.one("Deployment").at("/spec/template/spec/hostNetwork").asBoolean(),
+                        "hostNetwork: true"),
+                () -> assertEquals("ClusterFirstWithHostNet",
+                        full.one("Deployment").at("/spec/template/spec/dnsPolicy").asString()));
+    }
+
+    @Test
+    void theUnzipImageIsPinnedAndPodsUseThePodNetworkByDefault() {
+        assertEquals("busybox:1.36", defaults.envValue("KBATCH_INIT_CONTAINER_IMAGE"));
+        assertTrue(defaults.one("Deployment").at("/spec/template/spec/hostNetwork").isMissingNode(),
+                "no hostNetwork unless asked for");
     }
 
     @Test
@@ -425,7 +440,8 @@ class HelmChartTest {
         ProxyConfig config = ProxyConfig.from(Config.just(ConfigSources.create(env)));
 
         assertAll(
-                () -> assertEquals(8080, config.port()),
+                () -> assertEquals(9090, config.port()),
+                () -> assertEquals("registry.internal:5000/mirror/busybox:1.36", config.initContainerImage()),
                 () -> assertEquals("http://hub.jhub.svc:8081/hub/api", config.hubApiUrl()),
                 () -> assertEquals("/services/batch", config.prefix()),
                 () -> assertEquals("batch", config.serviceName()),
@@ -476,7 +492,7 @@ class HelmChartTest {
                 .set("app.extra_env.KBATCH_PORT", "9999"));
         assertEquals("{\"A\":\"b\"}", chart.envValue("KBATCH_JOB_EXTRA_ENV"));
         assertEquals("/services/kbatch", chart.envValue("KBATCH_PREFIX"));
-        assertEquals("8080", chart.envValue("KBATCH_PORT"), "the probes and the Service use 8080");
+        assertEquals("8080", chart.envValue("KBATCH_PORT"), "the probes and the Service use app.port, not extra_env's");
     }
 
     @Test
