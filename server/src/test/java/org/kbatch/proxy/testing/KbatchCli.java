@@ -36,7 +36,8 @@ public final class KbatchCli {
         }
     }
 
-    public Result run(String... args) throws Exception {
+    /** The CLI command with this instance's private settings, for a test that reads its output as it comes. */
+    public ProcessBuilder processBuilder(String... args) {
         List<String> command = new ArrayList<>(List.of(CLI.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
@@ -45,6 +46,11 @@ public final class KbatchCli {
         pb.environment().remove("JUPYTERHUB_API_TOKEN");
         pb.environment().remove("KBATCH_URL");
         pb.environment().remove("APPDATA");
+        return pb;
+    }
+
+    public Result run(String... args) throws Exception {
+        ProcessBuilder pb = processBuilder(args);
         Path out = Files.createTempFile(home, "out", ".txt");
         Path err = Files.createTempFile(home, "err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
