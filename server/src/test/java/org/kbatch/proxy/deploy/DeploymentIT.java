@@ -173,6 +173,16 @@ class DeploymentIT {
                 + "; pod securityContext " + JSON.writeValueAsString(pod.getSpec().getSecurityContext())
                 + "; id -u in the container: " + uid + "; touch /app/written: " + write.output().strip());
 
+        // The image's AppCDS archive maps (-Xshare:on fails otherwise) and holds the server's classes; a second server
+        // in the pod cannot bind the port the first one holds, and says so.
+        Command.Result cds = cluster.kubectl("-n", RELEASE_NAMESPACE, "exec", podName, "--", "sh", "-c",
+                "JAVA_TOOL_OPTIONS= java -Xshare:on -XX:SharedArchiveFile=/app/kbatch-proxy.jsa -Xmx48m"
+                        + " -XX:TieredStopAtLevel=1 -Xlog:class+load=info -jar /app/kbatch-proxy.jar 2>&1"
+                        + " | grep -E 'org.kbatch.proxy.Main |kbatch-proxy: '");
+        assertThat(cds.output(), containsString("org.kbatch.proxy.Main source: shared objects file"));
+        assertThat(cds.output(), containsString("kbatch-proxy: cannot listen on 0.0.0.0:" + port));
+        REPORT.add("In the pod, a second server with -Xshare:on: " + cds.output().strip().replace("\n", " | "));
+
         ClusterRole role = cluster.admin().rbac().clusterRoles().withName(RELEASE).get();
         REPORT.add("The RBAC it ran under (ClusterRole " + RELEASE + ", bound to jhub:kbatch-proxy):");
         for (PolicyRule rule : role.getRules()) {
