@@ -31,11 +31,13 @@ public final class KubernetesPermissions {
 
     /** What every configuration needs: the rules a Role in an admin-chosen namespace holds. */
     public static final List<Rule> ALWAYS = List.of(
-            // create(ns, Secret) for the job's env/token; setOwner: JSON merge patch of ownerReferences;
+            // create(ns, Secret) for the job's env/token; setOwner: JSON merge patch of ownerReferences, sent through
+            // the created object so that fabric8 does not read it first (no "get": the proxy cannot read Secrets);
             // deleteCreated: DELETE of the named object (rollback of a failed submission); deleteLabelled: the
             // rollback sweep deletes by label selector, which fabric8 sends as a DELETE on the collection.
             new Rule("", "secrets", List.of("create", "patch", "delete", "deletecollection")),
-            // create(ns, ConfigMap) for the submitted code; setOwner; deleteCreated; deleteLabelled.
+            // create(ns, ConfigMap) for the submitted code; setOwner (no read first either); deleteCreated;
+            // deleteLabelled. DeploymentIT runs every feature under exactly these rules on a real API server.
             new Rule("", "configmaps", List.of("create", "patch", "delete", "deletecollection")),
             // create(ns, Job); getJob (also before deleteJob and jobEvents); listJobs (paginated); deleteJob and
             // deleteCreated: delete; deleteLabelled: deletecollection. (The namespace cleanup's holdsJobs lists too.)
