@@ -2,7 +2,6 @@ package org.kbatch.proxy.jobs;
 
 import java.util.Optional;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -17,6 +16,7 @@ import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.logs.LogResponses;
 import org.kbatch.proxy.metrics.ProxyMetrics;
 import org.kbatch.proxy.submit.Submitter;
@@ -80,15 +80,26 @@ public final class JobsEndpoints extends JobsService {
                                     Optional<Boolean> ignored) {
         Caller caller = Caller.of(request, tenancy);
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
-        String name = Names.objectName("job", jobName);
-        Pod pod = kube.firstPodOfJob(caller.scope(), name)
-                .orElseThrow(() -> new ApiException(404, "No pods found for job " + name));
-        String podName = pod.getMetadata().getName();
+        String podName = podWhoseLogs(caller.scope(), Names.objectName("job or pod", jobName));
         if (stream) {
             LogResponses.stream(response, kube.followPodLog(caller.scope(), podName), metrics);
         } else {
             LogResponses.send(response, kube.podLog(caller.scope(), podName));
         }
+    }
+
+    /**
+     * The pod that {@code jobs/logs/NAME/} means: the first pod of the caller's job NAME; failing that, when the caller
+     * has no job of that name, the caller's pod NAME. The second is the route's older meaning, which the released
+     * CLIs (0.3, 0.4) still use for {@code kbatch pod logs POD}. Whatever is not the caller's counts as absent, so
+     * another user's pod gets the same 404 as a name that exists nowhere.
+     */
+    private String podWhoseLogs(Scope scope, String name) {
+        return kube.firstPodOfJob(scope, name).map(pod -> pod.getMetadata().getName())
+                .or(() -> kube.findPod(scope, name)
+                        .filter(pod -> kube.findJob(scope, name).isEmpty())
+                        .map(pod -> pod.getMetadata().getName()))
+                .orElseThrow(() -> new ApiException(404, "No pods found for job " + name));
     }
 
     /** The body goes through the wire codec (the CLI's snake_case dialect), not a generic JSON binding. */

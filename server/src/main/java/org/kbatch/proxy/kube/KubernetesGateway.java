@@ -268,12 +268,14 @@ public final class KubernetesGateway {
     }
 
     public Job getJob(Scope scope, String name) {
+        return findJob(scope, name).orElseThrow(() -> new ApiException(404, "jobs.batch \"" + name + "\" not found"));
+    }
+
+    /** One of the caller's jobs; empty when there is none of that name, or it is another user's. */
+    public Optional<Job> findJob(Scope scope, String name) {
         Job job = metrics.kubernetes("get-job",
                 () -> client.batch().v1().jobs().inNamespace(scope.namespace()).withName(name).get());
-        if (job == null || !scope.owns(job.getMetadata().getLabels())) {
-            throw new ApiException(404, "jobs.batch \"" + name + "\" not found");
-        }
-        return job;
+        return job == null || !scope.owns(job.getMetadata().getLabels()) ? Optional.empty() : Optional.of(job);
     }
 
     public CronJob getCronJob(Scope scope, String name) {
@@ -383,10 +385,15 @@ public final class KubernetesGateway {
     }
 
     private void requirePod(Scope scope, String pod) {
-        Pod found = metrics.kubernetes("get-pod", () -> client.pods().inNamespace(scope.namespace()).withName(pod).get());
-        if (found == null || !scope.owns(found.getMetadata().getLabels())) {
+        if (findPod(scope, pod).isEmpty()) {
             throw new ApiException(404, "pods \"" + pod + "\" not found");
         }
+    }
+
+    /** One of the caller's pods; empty when there is none of that name, or it is another user's. */
+    public Optional<Pod> findPod(Scope scope, String name) {
+        Pod pod = metrics.kubernetes("get-pod", () -> client.pods().inNamespace(scope.namespace()).withName(name).get());
+        return pod == null || !scope.owns(pod.getMetadata().getLabels()) ? Optional.empty() : Optional.of(pod);
     }
 
     /**

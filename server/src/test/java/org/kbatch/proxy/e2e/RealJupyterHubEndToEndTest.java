@@ -94,6 +94,10 @@ class RealJupyterHubEndToEndTest {
     }
 
     private static KbatchCli.Result as(String who, String... args) throws Exception {
+        return as(cli, who, args);
+    }
+
+    private static KbatchCli.Result as(KbatchCli cli, String who, String... args) throws Exception {
         String[] all = new String[args.length + 4];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--kbatch-url";
@@ -120,6 +124,27 @@ class RealJupyterHubEndToEndTest {
         assertThat(client.batch().v1().jobs().inNamespace("kbatch-alice").withName(job).get().getSpec()
                 .getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
                 .anyMatch(e -> e.getName().equals("JUPYTERHUB_API_TOKEN")), is(true));
+    }
+
+    @Test
+    void theReleasedClisPodLogsReadTheCallersOwnPodOnly() throws Exception {
+        // kbatch 0.4.2's `pod logs POD` calls jobs/logs/POD/ (with ?stream=True for --stream).
+        String pod = "hub-e2e-abcde-x1y2z";
+        client.pods().inNamespace("kbatch-alice").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName(pod).addToLabels("job-name", "hub-e2e-abcde").endMetadata().build()).create();
+        server.expect().get().withPath("/api/v1/namespaces/kbatch-alice/pods/" + pod + "/log")
+                .andReturn(200, "alice's line\n").always();
+        KbatchCli released = new KbatchCli(Files.createDirectories(home.resolve("0.4.2")), "0.4.2");
+
+        assertThat(as(released, "ALICE", "pod", "logs", pod).ok().stdout(), containsString("alice's line"));
+        KbatchCli.Result bob = as(released, "BOB", "pod", "logs", pod);
+        assertThat(bob.status(), is(1));
+        assertThat(bob.stderr(), containsString("404 Not Found"));
+        assertThat(bob.output(), not(containsString("alice's line")));
+        // --stream prints the error body and exits 0 (the CLI does not check the status).
+        KbatchCli.Result bobStreams = as(released, "BOB", "pod", "logs", pod, "--stream").ok();
+        assertThat(bobStreams.stdout(), containsString("No pods found for job " + pod));
+        assertThat(bobStreams.stdout(), not(containsString("alice's line")));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -30,7 +31,10 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Pods by job and a pod's or a job's log, in the caller's namespace only. */
+/**
+ * Pods by job and a pod's or a job's log, in the caller's namespace only; {@code jobs/logs/NAME/} also takes a pod
+ * name, as the released CLIs use it.
+ */
 @EnableKubernetesMockClient(crud = true, https = false)
 @ServerTest
 class PodsServerTest {
@@ -63,10 +67,18 @@ class PodsServerTest {
         pod("kbatch-alice", "job-a-x1", Map.of("job-name", "job-a", "batch.kubernetes.io/job-name", "job-a"));
         pod("kbatch-alice", "old-job-y2", Map.of("job-name", "old-job"));
         pod("kbatch-bob", "bobs-z3", Map.of("job-name", "bobs"));
-        for (String p : new String[] {"job-a-x1", "old-job-y2"}) {
-            server.expect().get().withPath("/api/v1/namespaces/kbatch-alice/pods/" + p + "/log")
-                    .andReturn(200, "line 1 of " + p + "\nline 2 of " + p + "\n").always();
+        // A job "lonely" that has no pod yet, and a pod that happens to carry its name (of another job).
+        client.batch().v1().jobs().inNamespace("kbatch-alice").resource(new JobBuilder().withNewMetadata()
+                .withName("lonely").endMetadata().build()).create();
+        pod("kbatch-alice", "lonely", Map.of("job-name", "other", "batch.kubernetes.io/job-name", "other"));
+        for (String p : new String[] {"job-a-x1", "old-job-y2", "lonely"}) {
+            for (String query : new String[] {"", "?follow=true"}) {
+                server.expect().get().withPath("/api/v1/namespaces/kbatch-alice/pods/" + p + "/log" + query)
+                        .andReturn(200, "line 1 of " + p + "\nline 2 of " + p + "\n").always();
+            }
         }
+        server.expect().get().withPath("/api/v1/namespaces/kbatch-bob/pods/bobs-z3/log")
+                .andReturn(200, "bob's secret\n").always();
     }
 
     @AfterAll
@@ -84,8 +96,8 @@ class PodsServerTest {
     void podsOfAJobAndAllPods() throws ApiException {
         assertThat(pods.listPods("job-a", ALICE).getItems(), hasSize(1));
         assertThat(pods.listPods("job-a", ALICE).getItems().getFirst().getMetadata().getName(), is("job-a-x1"));
-        assertThat(pods.listPods("", ALICE).getItems(), hasSize(2));
-        assertThat(pods.listPods(null, ALICE).getItems(), hasSize(2));
+        assertThat(pods.listPods("", ALICE).getItems(), hasSize(3));
+        assertThat(pods.listPods(null, ALICE).getItems(), hasSize(3));
         assertThat(pods.listPods("bobs", ALICE).getItems(), hasSize(0));
     }
 
@@ -98,6 +110,33 @@ class PodsServerTest {
     void jobLogsComeFromTheFirstPodOfTheJobWithTheLegacyLabelAsFallback() throws ApiException {
         assertThat(jobs.getJobLogs("job-a", null, ALICE), containsString("line 1 of job-a-x1"));
         assertThat(jobs.getJobLogs("old-job", false, ALICE), containsString("line 2 of old-job-y2"));
+    }
+
+    @Test
+    void jobLogsOfAPodNameAreThatPodsLogsAsTheReleasedClisAskForThem() throws ApiException {
+        // kbatch 0.3/0.4 `pod logs POD` calls jobs/logs/POD/, and `pod logs POD --stream` adds ?stream=True.
+        assertThat(jobs.getJobLogs("job-a-x1", false, ALICE), is("line 1 of job-a-x1\nline 2 of job-a-x1\n"));
+        assertThat(jobs.getJobLogs("old-job-y2", null, ALICE), is("line 1 of old-job-y2\nline 2 of old-job-y2\n"));
+        // Streamed: one chunk per line, without its newline (the CLI prints each chunk as a line).
+        assertThat(jobs.getJobLogs("job-a-x1", true, ALICE), is("line 1 of job-a-x1line 2 of job-a-x1"));
+    }
+
+    @Test
+    void aJobOfThatNameWinsOverAPodOfThatName() {
+        ApiException e = assertThrows(ApiException.class, () -> jobs.getJobLogs("lonely", false, ALICE));
+        assertThat(e.getCode(), is(404));
+        assertThat(e.getResponseBody(), is("{\"detail\":\"No pods found for job lonely\"}"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anotherUsersPodThroughTheJobsRouteIsAnsweredAsANameThatExistsNowhere(boolean stream) {
+        ApiException bobs = assertThrows(ApiException.class, () -> jobs.getJobLogs("bobs-z3", stream, ALICE));
+        ApiException nobodys = assertThrows(ApiException.class, () -> jobs.getJobLogs("nobodys-pod", stream, ALICE));
+        assertThat(bobs.getCode(), is(404));
+        assertThat(bobs.getResponseBody(), is("{\"detail\":\"No pods found for job bobs-z3\"}"));
+        assertThat(nobodys.getCode(), is(404));
+        assertThat(nobodys.getResponseBody(), is("{\"detail\":\"No pods found for job nobodys-pod\"}"));
     }
 
     @Test

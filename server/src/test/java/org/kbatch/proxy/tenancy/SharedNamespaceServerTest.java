@@ -122,13 +122,20 @@ class SharedNamespaceServerTest {
         assertThat(pods.listPods("", BOB).getItems(), empty());
         assertThat(pods.listPods(a, BOB).getItems(), empty());
         assertThat(pods.listPods(a, ALICE).getItems(), hasSize(1));
+        server.expect().get().withPath("/api/v1/namespaces/" + SHARED + "/pods/" + a + "-p/log")
+                .andReturn(200, "alice's log\n").always();
         for (var call : List.<org.junit.jupiter.api.function.Executable>of(
                 () -> jobs.getJob(a, BOB), () -> jobs.deleteJob(a, BOB), () -> jobs.getJobLogs(a, false, BOB),
-                () -> pods.getPodLogs(a + "-p", false, BOB), () -> events.listJobEvents(a, BOB))) {
+                () -> pods.getPodLogs(a + "-p", false, BOB), () -> events.listJobEvents(a, BOB),
+                () -> jobs.getJobLogs(a + "-p", false, BOB), () -> jobs.getJobLogs(a + "-p", true, BOB))) {
             ApiException e = assertThrows(ApiException.class, call);
             assertThat(e.getCode(), is(404));
             assertThat(e.getResponseBody(), not(containsString("alice")));
         }
+        // The released CLIs' `pod logs POD` (jobs/logs/POD/): alice's pod for alice, a name that exists nowhere for bob.
+        assertThat(jobs.getJobLogs(a + "-p", false, ALICE), is("alice's log\n"));
+        assertThat(assertThrows(ApiException.class, () -> jobs.getJobLogs(a + "-p", false, BOB)).getResponseBody(),
+                is("{\"detail\":\"No pods found for job " + a + "-p\"}"));
         assertThat(events.listJobEvents(a, ALICE).getItems(), hasSize(1));
         // still there for alice after bob's attempts
         assertThat(jobs.getJob(a, ALICE).getMetadata().getName(), is(a));
