@@ -100,7 +100,11 @@ final class CliScenario {
         assertThat(pods.path("items").size(), is(1));
         String podName = pods.at("/items/0/metadata/name").asString();
         assertThat(cli.run("pod", "logs", podName).ok().stdout(), containsString("greeting=bonjour"));
-        record("pod list --job-name / pod logs", podName + ": " + pods.at("/items/0/status/phase").asString());
+        // The released CLI users have in their images (0.4.2) reads a pod's logs through jobs/logs/POD/.
+        assertThat(new KbatchCli(cli.home(), "0.4.2").run("pod", "logs", podName).ok().stdout(),
+                containsString("greeting=bonjour"));
+        record("pod list --job-name / pod logs (0.5.0a1 and 0.4.2)", podName + ": "
+                + pods.at("/items/0/status/phase").asString());
 
         streamedLogs();
         String failing = failingJob();
