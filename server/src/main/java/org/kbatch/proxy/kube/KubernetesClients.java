@@ -30,7 +30,11 @@ public final class KubernetesClients {
         return build(config, timeout);
     }
 
+    /** How the proxy introduces itself to the API server (its audit log; the tests tell its calls from their own). */
+    public static final String USER_AGENT = "kbatch-proxy";
+
     private static KubernetesClient build(Config config, Duration timeout) {
+        config.setUserAgent(USER_AGENT);
         // How long a call may take before its answer starts (the user then gets a 504); log streams are not bounded.
         config.setRequestTimeout(Math.toIntExact(timeout.toMillis()));
         config.setConnectionTimeout(5_000);

@@ -6,8 +6,10 @@ import java.util.List;
 /**
  * The Kubernetes RBAC permissions the proxy needs, as data: exactly the calls {@link KubernetesGateway} makes, no
  * more, as a function of the optional features. The Helm chart ({@code helm/kbatch-proxy/templates/rbac.yaml}) must
- * grant exactly these rules; chart tests render it for several sets of values and compare both ways. Change a gateway
- * call, change this list and the chart together.
+ * grant exactly these rules; chart tests render it for several sets of values and compare both ways. Every call the
+ * server tests make is checked against these rules (the tests' {@code RecordedKubernetesCalls}), and the deployment
+ * test runs every feature under the chart's rules on a real API server. Change a gateway call, change this list and
+ * the chart together.
  *
  * <p>Canonical form: one rule per resource, in the order of {@link #required(boolean, boolean, boolean, boolean)};
  * verbs in the order create, get, list, watch, patch, delete, deletecollection. The namespaces rule joins the verbs of
@@ -51,12 +53,6 @@ public final class KubernetesPermissions {
             new Rule("", "pods/log", List.of("get")),
             // jobEvents (eventsAbout): core v1 events listed with involvedObject field selectors, paginated.
             new Rule("", "events", List.of("list")));
-
-    /**
-     * The default configuration: per-user namespaces created by the proxy, no quotas, no cleanup
-     * ({@code required(true, false, false)}).
-     */
-    public static final List<Rule> REQUIRED = required(true, false, false);
 
     /**
      * Every rule the proxy needs with these features, one per resource.

@@ -90,7 +90,6 @@ class HelmChartTest {
 
     @Test
     void withTheDefaultValuesTheClusterRoleIsExactlyWhatTheCodeNeeds() {
-        assertEquals(KubernetesPermissions.REQUIRED, KubernetesPermissions.required(true, false, false));
         assertGrantsExactly(KubernetesPermissions.required(true, false, false), defaults.one("ClusterRole"),
                 "the default ClusterRole");
         assertTrue(defaults.all("Role").isEmpty() && defaults.all("RoleBinding").isEmpty(), "no Roles by default");
