@@ -455,12 +455,17 @@ public final class KubernetesGateway {
                 () -> client.batch().v1().cronjobs().inNamespace(namespace).list(one)).getItems().isEmpty();
     }
 
-    /** Sets (or, with {@code null}, removes) one annotation of a namespace (a JSON merge patch). */
+    /**
+     * Sets (or, with {@code null}, removes) one annotation of a namespace (a JSON merge patch), through a namespace
+     * object of that name: patched by name, fabric8 would read it first, a "get" the chart does not grant.
+     */
     public void annotateNamespace(String namespace, String key, String value) {
         java.util.Map<String, Object> annotations = new java.util.HashMap<>();
         annotations.put(key, value);
         String patch = JSON.writeValueAsString(java.util.Map.of("metadata", java.util.Map.of("annotations", annotations)));
-        metrics.kubernetes("patch-namespace", () -> client.namespaces().withName(namespace)
+        Namespace named = new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(namespace)
+                .endMetadata().build();
+        metrics.kubernetes("patch-namespace", () -> client.namespaces().resource(named)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
     }
 
