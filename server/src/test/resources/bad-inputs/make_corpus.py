@@ -3,7 +3,9 @@
 
 Run it again after changing the cases; the test (BadInputCorpusServerTest) reads only corpus.json.
 Each case: name, method, path (under the server root), token ("alice" = a valid token, null = none, or a header
-value under "authorization"), body (a JSON value, or "raw" for bytes as a string), status (exact, or null for any 4xx).
+value under "authorization", or several Authorization headers under "authorizations"), body (a JSON value, or "raw"
+for bytes as a string, or "raw_base64" for bytes that are not text), content_type (default application/json), status
+(exact, or null for any 4xx), detail (texts the detail must contain: the field path, the expected type, ...).
 "<PAD:n>" in a body stands for n letters 'a' (keeps this file small).
 """
 import copy
@@ -27,14 +29,23 @@ CODE = {"api_version": "v1", "kind": "ConfigMap", "metadata": {"generate_name": 
 cases = []
 
 
-def case(name, method, path, body=None, raw=None, token="alice", authorization=None, status=None):
+def case(name, method, path, body=None, raw=None, token="alice", authorization=None, status=None, detail=None,
+         content_type=None, authorizations=None, raw_base64=None):
     c = {"name": name, "method": method, "path": path, "token": token, "status": status}
     if authorization is not None:
         c["authorization"] = authorization
+    if authorizations is not None:
+        c["authorizations"] = authorizations
+    if content_type is not None:
+        c["content_type"] = content_type
     if raw is not None:
         c["raw"] = raw
+    elif raw_base64 is not None:
+        c["raw_base64"] = raw_base64
     elif body is not None:
         c["body"] = body
+    if detail is not None:
+        c["detail"] = detail if isinstance(detail, list) else [detail]
     cases.append(c)
 
 
@@ -77,9 +88,10 @@ for name, raw, status in [
     ("huge number", '{"job": {"spec": {"backoff_limit": ' + "9" * 400 + "}}}", 422),
     ("invalid utf-8 surrogate", '{"job": {"metadata": {"name": "\\ud800"}}}', None),
 ]:
-    case("malformed: " + name, "POST", "/jobs/", raw=raw, status=status)
+    where = ["Malformed JSON in request body at line "] if status == 400 else None
+    case("malformed: " + name, "POST", "/jobs/", raw=raw, status=status, detail=where)
     if len(cases) % 3 == 0:
-        case("malformed (cronjobs): " + name, "POST", "/cronjobs/", raw=raw, status=status)
+        case("malformed (cronjobs): " + name, "POST", "/cronjobs/", raw=raw, status=status, detail=where)
 
 # 2. Envelope
 case("envelope: missing job", "POST", "/jobs/", body={}, status=422)
@@ -214,6 +226,83 @@ case("route: PATCH job", "PATCH", "/jobs/x", body={}, status=None)
 case("route: POST pods", "POST", "/pods/", body={}, status=None)
 case("route: unknown", "GET", "/secrets/", status=404)
 case("route: traversal", "GET", "/jobs/../../api/v1/secrets", status=None)
+
+# 10. Not JSON, said in our words with the line and column (issue 14, class 1); every detail of the corpus is also
+# checked for a library's words by the test
+for name, raw, detail in [
+    ("hexadecimal number", '{"job": {"spec": {"backoff_limit": 0x1F}}}',
+     "line 1, column 36: a hexadecimal number ('0x1F'): JSON numbers are written in decimal"),
+    ("hexadecimal value", '{"job": 0xff}', "line 1, column 9: a hexadecimal number"),
+    ("line comment", '{"job": {}\n// a comment\n}', "line 2, column 1: a comment: JSON has no comments"),
+    ("hash comment", '# job\n{"job": {}}', "line 1, column 1: a comment"),
+    ("block comment in object", '{"job": {/* x */}}', "line 1, column 10: a comment"),
+    ("single-quoted value", '{"job": {"kind": \'Job\'}}', "line 1, column 18: a string in single quotes"),
+    ("python repr", "{'job': {'kind': 'Job', 'spec': None}}", "line 1, column 2: a string in single quotes"),
+    ("unquoted nested key", '{"job": {kind: "Job"}}', "line 1, column 10: a key without quotes ('kind')"),
+    ("numeric key", '{"job": {1: 2}}', "line 1, column 10: a key without quotes ('1')"),
+    ("trailing comma in list", '{"job": {"spec": {"template": {"spec": {"containers": [{},]}}}}}',
+     "line 1, column 58: a comma before ']'"),
+    ("trailing comma, second line", '{"job": {\n  "kind": "Job",\n}}', "line 2, column 16: a comma before '}'"),
+    ("leading comma", '{"job": [,]}', "line 1, column 10: a comma before the first item of a list"),
+    ("trailing garbage after newline", '{"job": {}}\n}', "line 2, column 1: unexpected '}' after the end"),
+    ("two objects", '{"job": {}}{"job": {}}', "after the end of the JSON value that began at line 1, column 1"),
+    ("Infinity", '{"job": {"spec": {"parallelism": Infinity}}}', "line 1, column 34: Infinity is not a JSON number"),
+    ("leading zero", '{"job": {"spec": {"parallelism": 01}}}', "a number with a leading zero ('01')"),
+    ("plus sign", '{"job": {"spec": {"parallelism": +1}}}', "a number with a '+' sign"),
+    ("bare fraction", '{"job": {"spec": {"parallelism": .5}}}', "a number that starts with '.'"),
+    ("python True", '{"job": {"spec": {"suspend": True}}}', "'True' is not JSON"),
+    ("python None", '{"job": None}', "'None' is not JSON"),
+    ("missing colon", '{"job" {}}', "line 1, column 8: unexpected '{': expected ':' after the key \"job\""),
+    ("missing comma", '{"job": {"kind": "Job" "spec": {}}}', "expected ',' or '}' after an entry of an object"),
+    ("wrong closer", '{"job": [}', "line 1, column 10: unexpected '}': expected a value"),
+    ("unclosed string", '{"job": {"kind": "Job}}', "line 1, column 18: a string that is never closed"),
+    ("unclosed list", '{"job": {"spec": [', "the body ends inside a list (a ']' is missing)"),
+    ("tab in string", '{"job": {"kind": "J\tob"}}', "a control character (U+0009) inside a string"),
+    ("yaml body", "job:\n  kind: Job\n", "line 1, column 1: unexpected word 'job'"),
+    ("form data sent as JSON", "job=%7B%7D&code=", "the body looks like form data (key=value&...)"),
+    ("xml sent as JSON", '<?xml version="1.0"?><job><kind>Job</kind></job>', "the body looks like XML or HTML"),
+    ("html sent as JSON", "<html><body>job</body></html>", "the body looks like XML or HTML"),
+    ("multipart sent as JSON", '--xyz\r\nContent-Disposition: form-data; name="job"\r\n\r\n{}\r\n--xyz--\r\n',
+     "the body looks like a multipart form"),
+]:
+    case("not json: " + name, "POST", "/jobs/", raw=raw, status=400,
+         detail="Malformed JSON in request body at " + detail if detail.startswith("line") else detail)
+for name, content_type, raw, detail in [
+    ("form", "application/x-www-form-urlencoded", "job=%7B%7D", "the body looks like form data"),
+    ("multipart", "multipart/form-data; boundary=xyz",
+     '--xyz\r\nContent-Disposition: form-data; name="job"\r\n\r\n{}\r\n--xyz--\r\n', "looks like a multipart form"),
+    ("xml", "application/xml", "<job><kind>Job</kind></job>", "looks like XML or HTML"),
+    ("text", "text/plain", "a job please", "unexpected word 'a'"),
+]:
+    case("not json (%s content type)" % name, "POST", "/jobs/", raw=raw, content_type=content_type, status=400,
+         detail=["Malformed JSON in request body at line 1, column 1", detail])
+    case("not json (%s content type, cronjobs)" % name, "POST", "/cronjobs/", raw=raw, content_type=content_type,
+         status=400, detail=["Malformed JSON in request body at line 1, column 1", detail])
+case("not json: latin-1 bytes", "POST", "/jobs/", raw_base64="eyJqb2IiOiB7ImtpbmQiOiAiSvZiIn19", status=400,
+     detail="Malformed JSON in request body at line 1, column 20: bytes that are not UTF-8")
+case("not json: utf-16", "POST", "/jobs/", raw_base64="//57ACIAagBvAGIAIgA6AHsAfQB9AA==", status=400,
+     detail="Malformed JSON in request body at line 1, column 1")
+case("json limits: duplicate key", "POST", "/jobs/", raw='{"job": {"kind": "Job"}, "job": {}}', status=422,
+     detail='Duplicate key "job" at line 1, column 26')
+case("json limits: duplicate label", "POST", "/jobs/",
+     raw='{"job": {"metadata": {"labels": {"a": "1", "a": "2"}}}}', status=422, detail='Duplicate key "a"')
+case("json limits: nesting", "POST", "/jobs/", raw='{"job": {"metadata": {"labels": ' + "[" * 400 + "]" * 400 + "}}}",
+     status=422, detail="nested too deeply at line 1, column ")
+case("json limits: long number", "POST", "/jobs/", raw='{"job": {"spec": {"parallelism": 1' + "0" * 150 + "}}}",
+     status=422, detail="A number of 151 characters at line 1, column 34")
+for field, value, detail in [
+    ("spec.parallelism", 2 ** 31, "Invalid value at job.spec.parallelism: 2147483648 is out of range for a 32-bit"
+                                  " integer"),
+    ("spec.backoff_limit", -2 ** 31 - 1, "Invalid value at job.spec.backoff_limit: -2147483649 is out of range"),
+    ("spec.active_deadline_seconds", 2 ** 63, "Invalid value at job.spec.active_deadline_seconds:"
+                                              " 9223372036854775808 is out of range for a 64-bit integer"),
+    (C0 + ".ports", [{"container_port": 10 ** 12}],
+     "Invalid value at job.spec.template.spec.containers[0].ports[0].container_port: 1000000000000 is out of range"),
+]:
+    case("out of range: job." + field, "POST", "/jobs/", body=job(field, value), status=422, detail=detail)
+for path in ["/jobs/%zz", "/pods/?job_name=%zz", "/jobs/a%"]:
+    case("http: bad percent-encoding in " + path, "GET", path, status=400,
+         detail="Bad request: the HTTP request could not be read")
 
 with open("corpus.json", "w") as f:
     json.dump(cases, f, indent=1, ensure_ascii=False)

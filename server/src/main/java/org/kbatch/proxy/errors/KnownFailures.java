@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.kbatch.proxy.wire.WireFormatException;
+import tools.jackson.core.JacksonException;
 
 /**
  * Maps failures of the parts we call (the wire codec, the Kubernetes client, wrapped causes) to API errors.
@@ -41,7 +42,9 @@ final class KnownFailures {
         Status status = e.getStatus();
         int code = e.getCode();
         if (code >= 400 && code < 600) {
-            String message = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+            // Kubernetes' own words; without a Status the client library's message would name its request, not ours
+            String message = status != null && status.getMessage() != null && !status.getMessage().isBlank()
+                    ? status.getMessage() : "The Kubernetes API answered " + code;
             return new ApiException(code, message);
         }
         if (causedBy(e, HttpTimeoutException.class) || causedBy(e, TimeoutException.class)) {
@@ -50,7 +53,12 @@ final class KnownFailures {
         if (causedBy(e, ConnectException.class) || causedBy(e, IOException.class)) {
             return new ApiException(503, "The Kubernetes API cannot be reached");
         }
-        return new ApiException(503, "The Kubernetes API failed: " + e.getMessage());
+        if (causedBy(e, JacksonException.class)) {
+            // The client could not write our request or read the answer: our failure, not the user's nor
+            // Kubernetes'. Left to the logged 500.
+            return null;
+        }
+        return new ApiException(503, "The Kubernetes API call failed");
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -23,6 +23,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -154,17 +156,26 @@ public final class WireCodec {
         return mapper.writeValueAsString(value);
     }
 
+    /**
+     * The body as a JSON tree. What is not JSON is a 400 that says in our words what is wrong and where
+     * ({@link JsonSyntax}); the parser only ever sees well-formed JSON.
+     */
     private JsonNode parse(byte[] json) {
-        JsonNode node;
-        try {
-            node = json == null ? null : mapper.readTree(json);
-        } catch (JacksonException e) {
-            throw WireFormatException.malformed("Malformed JSON in request body: " + e.getOriginalMessage(), e);
-        }
-        if (node == null || node.isMissingNode()) {
+        if (json == null || JsonSyntax.isBlank(json)) {
             throw WireFormatException.invalid("Request body is empty; expected a JSON object");
         }
-        return node;
+        JsonSyntax.check(json);
+        try {
+            return mapper.readTree(json);
+        } catch (JacksonException e) {
+            // Not expected after the check above; still, the library's words are not ours to pass on.
+            throw WireFormatException.malformed("Malformed JSON in request body" + at(e.getLocation()), e);
+        }
+    }
+
+    private static String at(TokenStreamLocation location) {
+        return location == null || location.getLineNr() < 1 ? ""
+                : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     private JsonNode parseSubmission(byte[] body) {
@@ -227,12 +238,32 @@ public final class WireCodec {
                 throw WireFormatException.invalid("Wrong type at " + where + ": expected " + expected(e.getTargetType())
                         + ", got " + describe(found), e);
             }
-            throw WireFormatException.invalid("Invalid value at " + where + ": " + e.getOriginalMessage(), e);
+            throw WireFormatException.invalid("Invalid value at " + where + gotten(found), e);
+        } catch (InputCoercionException e) {
+            // a number that does not fit the field (Kubernetes' integers are 32 or 64 bits)
+            String where = displayPath(path(rootPath, e.getPath()));
+            JsonNode found = find(node, e.getPath());
+            throw WireFormatException.invalid("Invalid value at " + where + ": " + (found == null ? "the number"
+                    : truncated(found.toString())) + " is out of range for " + range(e.getTargetType()), e);
         } catch (JacksonException e) {
-            // other binding failures, e.g. a number out of range or a value fabric8 refuses
-            throw WireFormatException.invalid("Invalid value at " + displayPath(path(rootPath, e.getPath())) + ": "
-                    + e.getOriginalMessage(), e);
+            // any other value the model refuses; its reason is in the library's words, so it is not passed on
+            String where = displayPath(path(rootPath, e.getPath()));
+            throw WireFormatException.invalid("Invalid value at " + where + gotten(find(node, e.getPath())), e);
         }
+    }
+
+    private static String gotten(JsonNode found) {
+        return found == null ? "" : ": " + describe(found) + " is not accepted here";
+    }
+
+    private static String range(Class<?> type) {
+        if (type == Long.class || type == long.class) {
+            return "a 64-bit integer (" + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ")";
+        }
+        if (type == Integer.class || type == int.class) {
+            return "a 32-bit integer (" + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ")";
+        }
+        return "this field";
     }
 
     private static String path(String rootPath, List<JacksonException.Reference> references) {
@@ -321,6 +352,10 @@ public final class WireCodec {
             case NULL -> "null";
             default -> type.name().toLowerCase();
         };
+    }
+
+    private static String truncated(String text) {
+        return text.length() > MAX_SHOWN_VALUE ? text.substring(0, MAX_SHOWN_VALUE) + "..." : text;
     }
 
     private static String shorten(String text) {

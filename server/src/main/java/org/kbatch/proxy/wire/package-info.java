@@ -21,7 +21,10 @@
  *       {@code additionalProperties} is neither read nor written.</li>
  *   <li><b>Types.</b> Wrong JSON types are a 422 naming the path and what was expected. Scalars are coerced as the
  *       Python client does ({@code "5"} for an integer, {@code 42} for a string), but a fraction is never truncated
- *       to an integer, and a quantity must be a string or a number. Malformed JSON is a 400.</li>
+ *       to an integer, and a quantity must be a string or a number.</li>
+ *   <li><b>Syntax.</b> What is not JSON is a 400 that says what is wrong and where, line and column, in our words
+ *       ({@code JsonSyntax} checks the body before the parser sees it, so no parser message reaches a user); a key
+ *       twice in one object is a 422.</li>
  * </ul>
  */
 package org.kbatch.proxy.wire;
