@@ -30,12 +30,16 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.cfg.MutableCoercionConfig;
 import tools.jackson.databind.deser.DeserializationProblemHandler;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.PropertyBindingException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.node.JsonNodeType;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * Reads and writes Kubernetes objects in the kbatch CLI's dialect: the Python client's {@code to_dict()} JSON
@@ -104,18 +108,38 @@ public final class WireCodec {
                 .enable(MapperFeature.ALLOW_EXPLICIT_PROPERTY_RENAMING)
                 .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
                 // "labels": null keeps fabric8's empty map, so code working on a submission need not null-check.
-                .withConfigOverride(List.class, o -> o.setNullHandling(JsonSetter.Value.forValueNulls(Nulls.SKIP)))
-                .withConfigOverride(Map.class, o -> o.setNullHandling(JsonSetter.Value.forValueNulls(Nulls.SKIP)))
+                // A null inside a list or map ("env": [null], "limits": {"cpu": null}) is an error: Kubernetes
+                // would read it as an empty item, and no step after us expects one.
+                .withConfigOverride(List.class, o -> o.setNullHandling(JsonSetter.Value.construct(Nulls.SKIP,
+                        Nulls.FAIL)))
+                .withConfigOverride(Map.class, o -> o.setNullHandling(JsonSetter.Value.construct(Nulls.SKIP,
+                        Nulls.FAIL)))
                 // Jackson 3 ignores unknown keys by default; a typo must be an error. "Ignored" keys are fabric8's
                 // internals (additionalProperties), not something a client may send either.
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES)
-                // Scalars are coerced as the Python client does ("5" for an integer, 42 for a string), but a
-                // fraction is not silently truncated to an integer.
+                // Scalars are read as strictly as the API server decodes them: a string is a JSON string (not 42
+                // or true), an integer a JSON integer (not "2", 1.5 or true), a boolean true or false (not "true"
+                // or 1). Quantities and int-or-string fields have their own readers (DialectIntrospector).
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .withCoercionConfig(LogicalType.Textual, c -> refuse(c, CoercionInputShape.Integer,
+                        CoercionInputShape.Float, CoercionInputShape.Boolean))
+                .withCoercionConfig(LogicalType.Integer, c -> refuse(c, CoercionInputShape.String,
+                        CoercionInputShape.EmptyString, CoercionInputShape.Float, CoercionInputShape.Boolean))
+                .withCoercionConfig(LogicalType.Float, c -> refuse(c, CoercionInputShape.String,
+                        CoercionInputShape.EmptyString, CoercionInputShape.Boolean))
+                .withCoercionConfig(LogicalType.Boolean, c -> refuse(c, CoercionInputShape.String,
+                        CoercionInputShape.EmptyString, CoercionInputShape.Integer, CoercionInputShape.Float))
                 .addHandler(new ObsoleteKeys())
                 .addModule(dialect);
         return new WireCodec(builder.build());
+    }
+
+    private static void refuse(MutableCoercionConfig config, CoercionInputShape... shapes) {
+        for (CoercionInputShape shape : shapes) {
+            config.setCoercion(shape, CoercionAction.Fail);
+        }
     }
 
     /** Reads one object (e.g. a Job) from the CLI's dialect; camelCase keys are accepted too. */
@@ -234,6 +258,10 @@ public final class WireCodec {
         } catch (MismatchedInputException e) {
             String where = displayPath(path(rootPath, e.getPath()));
             JsonNode found = find(node, e.getPath());
+            if (e.getTargetType() == Quantity.class && found != null && (found.isString() || found.isNumber())) {
+                throw WireFormatException.invalid("Invalid value at " + where + ": " + describe(found)
+                        + " is not a quantity (such as 500m, 2, 1.5Gi or 1e3)", e);
+            }
             if (e.getTargetType() != null && found != null) {
                 throw WireFormatException.invalid("Wrong type at " + where + ": expected " + expected(e.getTargetType())
                         + ", got " + describe(found), e);
