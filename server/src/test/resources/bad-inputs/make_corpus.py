@@ -384,6 +384,163 @@ for path, value, expected in [
     case("no coercion: code.%s" % path, "POST", "/jobs/", body={"job": JOB, "code": at(CODE, path, value)},
          status=422, detail=expected)
 
+# 12. What the API server would refuse, or what would break a step of ours, is a 422 about the user's field before
+# anything is created: never a 503 from the Kubernetes client, never an error about the Secret or the ConfigMap the
+# proxy derives from the job (issue 14, class 3; issue 13, item 3)
+def cron(path, value):
+    return {"job": at(CRON, path, value)}
+
+
+CRON_C0 = CRON_POD + ".containers.0"
+for name, body, expected in [
+    ("env entry without a name", job(C0 + ".env", [{"value": "1"}]),
+     "job.spec.template.spec.containers[0].env[0].name: required: every environment variable needs a name"),
+    ("env entry with a null name", job(C0 + ".env", [{"name": None, "value": "1"}]),
+     "containers[0].env[0].name: required"),
+    ("env entry with an empty name", job(C0 + ".env", [{"name": "", "value": "1"}]),
+     "containers[0].env[0].name: required"),
+    ("second env entry without a name", job(C0 + ".env", [{"name": "A", "value": "1"}, {"value_from": None}]),
+     "containers[0].env[1].name: required"),
+    ("init container env without a name", job(POD + ".init_containers",
+                                              [{"name": "i", "image": "busybox", "env": [{"value": "x"}]}]),
+     "job.spec.template.spec.init_containers[0].env[0].name: required"),
+    ("sidecar env without a name", job(POD + ".containers", [JOB["spec"]["template"]["spec"]["containers"][0],
+                                                            {"name": "side", "image": "busybox", "env": [{}]}]),
+     "job.spec.template.spec.containers[1].env[0].name: required"),
+    ("env name with '='", job(C0 + ".env", [{"name": "A=B", "value": "1"}]),
+     "containers[0].env[0].name: \"A=B\" is not a valid environment variable name: it may not contain '='"),
+    ("env name with a control character", job(C0 + ".env", [{"name": "A\u0007", "value": "1"}]),
+     "is not a valid environment variable name: printable ASCII characters only"),
+    ("env value and value_from", job(C0 + ".env", [{"name": "A", "value": "1", "value_from": {
+        "secret_key_ref": {"name": "s", "key": "k"}}}]),
+     "containers[0].env[0]: value and value_from may not both be set"),
+    ("job without a name", job("metadata", {"labels": {}}), "job.metadata: a Job needs a name or a generate_name"),
+    ("job with an empty generate_name", job("metadata.generate_name", ""),
+     "job.metadata: a Job needs a name or a generate_name"),
+    ("job api_version", job("api_version", "batch/v2"), "job.api_version: expected batch/v1, got batch/v2"),
+    ("job resource_version", job("metadata.resource_version", "12345"),
+     "job.metadata.resource_version: may not be set on an object to create"),
+    ("label key with a space", job("metadata.labels", {"my team": "x"}),
+     "job.metadata.labels[\"my team\"]: \"my team\" is not a valid label key"),
+    ("label key with an empty prefix", job("metadata.labels", {"/team": "x"}), "is not a valid label key"),
+    ("label key with a bad prefix", job("metadata.labels", {"Example.COM/team": "x"}), "is not a valid label key"),
+    ("label key too long", job("metadata.labels", {"k" * 64: "x"}), "is not a valid label key"),
+    ("label value with a space", job("metadata.labels", {"team": "blue team"}),
+     "job.metadata.labels.team: \"blue team\" is not a valid label value"),
+    ("label value too long", job("metadata.labels", {"team": "b" * 64}), "is not a valid label value: at most 63"),
+    ("label value ending with a dash", job("metadata.labels", {"team": "blue-"}), "is not a valid label value"),
+    ("pod label value", job("spec.template.metadata.labels", {"app": "-x"}),
+     "job.spec.template.metadata.labels.app: \"-x\" is not a valid label value"),
+    ("annotation key", job("metadata.annotations", {"not valid!": "x"}),
+     "job.metadata.annotations[\"not valid!\"]: \"not valid!\" is not a valid annotation key"),
+    ("pod annotation key", job("spec.template.metadata.annotations", {"a/b/c": "x"}),
+     "job.spec.template.metadata.annotations[\"a/b/c\"]"),
+    ("annotations too large", job("metadata.annotations", {"a": "<PAD:300000>"}),
+     "job.metadata.annotations: 300001 bytes, Kubernetes allows at most 262144"),
+    ("code without its zip", {"job": JOB, "code": at(CODE, "binary_data", {"other": "UEsF"})},
+     "code.binary_data.code: required: the zip of the code"),
+    ("code that is not base64", {"job": JOB, "code": at(CODE, "binary_data.code", "not base64!")},
+     "code.binary_data.code: not base64"),
+    ("code key", {"job": JOB, "code": at(CODE, "data", {"a b": "x"})},
+     "code.data[\"a b\"]: \"a b\" is not a valid key"),
+    ("code key '..'", {"job": JOB, "code": at(CODE, "binary_data", {"code": "UEsF", "..x": "UEsF"})},
+     "code.binary_data[\"..x\"]: \"..x\" is not a valid key"),
+    ("code api_version", {"job": JOB, "code": at(CODE, "api_version", "UPPER bad")},
+     "code.api_version: expected v1, got UPPER bad"),
+    ("code resource_version", {"job": JOB, "code": at(CODE, "metadata.resource_version", "1")},
+     "code.metadata.resource_version: may not be set"),
+    ("code label value", {"job": JOB, "code": at(CODE, "metadata.labels", {"a": "b c"})},
+     "code.metadata.labels.a: \"b c\" is not a valid label value"),
+]:
+    case("api server rules: " + name, "POST", "/jobs/", body=body, status=422, detail=expected)
+for name, body, expected in [
+    ("env entry without a name", cron(CRON_C0 + ".env", [{"value": "1"}]),
+     "job.spec.job_template.spec.template.spec.containers[0].env[0].name: required"),
+    ("env value and value_from", cron(CRON_C0 + ".env", [{"name": "A", "value": "1", "value_from": {
+        "field_ref": {"field_path": "metadata.name"}}}]), "value and value_from may not both be set"),
+    ("no job template", cron("spec.job_template", None),
+     "job.spec.job_template.spec.template.spec.containers: a job needs at least one container"),
+    ("no containers", cron(CRON_POD + ".containers", []),
+     "job.spec.job_template.spec.template.spec.containers: a job needs at least one container"),
+    ("cronjob label", cron("metadata.labels", {"a": "b c"}), "job.metadata.labels.a: \"b c\" is not a valid label"),
+    ("job template label", cron("spec.job_template.metadata.labels", {"a": "b c"}),
+     "job.spec.job_template.metadata.labels.a"),
+    ("pod template label", cron("spec.job_template.spec.template.metadata", {"labels": {"a": "-"}}),
+     "job.spec.job_template.spec.template.metadata.labels.a"),
+    ("api_version", cron("api_version", "batch/v1beta1"), "job.api_version: expected batch/v1, got batch/v1beta1"),
+    ("without a name", cron("metadata", {}), "job.metadata: a CronJob needs a name or a generate_name"),
+]:
+    case("api server rules (cronjob): " + name, "POST", "/cronjobs/", body=body, status=422, detail=expected)
+
+# 13. Names, checked before anything is created, in the API server's terms and with the limits that count what
+# Kubernetes and the proxy add (issue 13, item 3; issue 14, class 4)
+SUBDOMAIN = "lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (a DNS-1123 subdomain)"
+for name, body, expected in [
+    ("upper-case name", job("metadata", {"name": "MyJob"}),
+     "job.metadata.name: \"MyJob\" is not a valid name: " + SUBDOMAIN),
+    ("name with an underscore", job("metadata", {"name": "my_job"}), "job.metadata.name: \"my_job\" is not a valid"),
+    ("name ending with a dash", job("metadata", {"name": "my-job-"}), "job.metadata.name: \"my-job-\" is not a valid"),
+    ("name with a space", job("metadata", {"name": "my job"}), "is not a valid name"),
+    ("name of 64 characters", job("metadata", {"name": "j" * 64}),
+     "job.metadata.name: at most 63 characters, got 64: a Job's name may have at most 63 (Kubernetes puts it into a"
+     " label of its pods)"),
+    ("name of 254 characters", job("metadata", {"name": "j" * 254}), "job.metadata.name: \"jjjj"),
+    ("upper-case generate_name", job("metadata.generate_name", "MyJob-"),
+     "job.metadata.generate_name: \"MyJob-\" is not a valid name prefix: " + SUBDOMAIN
+     + "; Kubernetes adds 5 random characters to it"),
+    ("generate_name starting with a dash", job("metadata.generate_name", "-job"), "is not a valid name prefix"),
+    ("generate_name ending with a dot", job("metadata.generate_name", "job."), "is not a valid name prefix"),
+    ("generate_name '-'", job("metadata.generate_name", "-"), "is not a valid name prefix"),
+    ("generate_name with a slash", job("metadata.generate_name", "a/b-"), "is not a valid name prefix"),
+    ("bad generate_name beside a name", job("metadata", {"name": "ok", "generate_name": "Not_OK"}),
+     "job.metadata.generate_name: \"Not_OK\" is not a valid name prefix"),
+    ("code generate_name", {"job": JOB, "code": at(CODE, "metadata.generate_name", "My Code")},
+     "code.metadata.generate_name: \"My Code\" is not a valid name prefix"),
+    ("code name", {"job": JOB, "code": at(CODE, "metadata", {"name": "Code"})},
+     "code.metadata.name: \"Code\" is not a valid name"),
+]:
+    case("names: " + name, "POST", "/jobs/", body=body, status=422, detail=expected)
+for name, body, expected in [
+    ("the CLI's --name MyJob", cron("metadata", {"generate_name": "MyJob-cron-"}),
+     "job.metadata.generate_name: \"MyJob-cron-\" is not a valid name prefix"),
+    ("upper-case name", cron("metadata", {"name": "Nightly"}), "job.metadata.name: \"Nightly\" is not a valid name"),
+    ("name of 53 characters", cron("metadata", {"name": "c" * 53}),
+     "job.metadata.name: at most 52 characters, got 53: a CronJob's name may have at most 52 (the names of the jobs"
+     " it starts add 11)"),
+    ("generate_name of 48 characters", cron("metadata", {"generate_name": "c" * 47 + "-"}),
+     "job.metadata.generate_name: at most 47 characters, got 48: Kubernetes adds 5 random characters"),
+    ("the CLI's --name of 42 characters", cron("metadata", {"generate_name": "c" * 42 + "-cron-"}),
+     "job.metadata.generate_name: at most 47 characters, got 48"),
+]:
+    case("names (cronjob): " + name, "POST", "/cronjobs/", body=body, status=422, detail=expected)
+
+# 14. Finalizers would keep an object forever after kbatch job delete: refused wherever a user could put one
+# (issue 14, class 5)
+for name, body, expected in [
+    ("job", job("metadata.finalizers", ["example.com/keep"]),
+     "job.metadata.finalizers: may not be set; nothing would ever remove them, so the object would stay after"
+     " 'kbatch job delete'"),
+    ("pod template", job("spec.template.metadata.finalizers", ["example.com/keep"]),
+     "job.spec.template.metadata.finalizers: may not be set"),
+    ("kubernetes' own", job("metadata.finalizers", ["foregroundDeletion"]), "job.metadata.finalizers: may not be set"),
+    ("code", {"job": JOB, "code": at(CODE, "metadata.finalizers", ["example.com/keep"])},
+     "code.metadata.finalizers: may not be set"),
+]:
+    case("finalizers: " + name, "POST", "/jobs/", body=body, status=422, detail=expected)
+for name, body, expected in [
+    ("cronjob", cron("metadata.finalizers", ["example.com/keep"]),
+     "job.metadata.finalizers: may not be set; nothing would ever remove them, so the object would stay after"
+     " 'kbatch cronjob delete'"),
+    ("job template", cron("spec.job_template.metadata.finalizers", ["example.com/keep"]),
+     "job.spec.job_template.metadata.finalizers: may not be set"),
+    ("pod template", cron("spec.job_template.spec.template.metadata", {"finalizers": ["example.com/keep"]}),
+     "job.spec.job_template.spec.template.metadata.finalizers: may not be set"),
+]:
+    case("finalizers (cronjob): " + name, "POST", "/cronjobs/", body=body, status=422, detail=expected)
+case("finalizers (cronjob): code", "POST", "/cronjobs/",
+     body={"job": CRON, "code": at(CODE, "metadata.finalizers", ["x/y"])}, status=422,
+     detail="code.metadata.finalizers: may not be set")
+
 for path in ["/jobs/%zz", "/pods/?job_name=%zz", "/jobs/a%"]:
     case("http: bad percent-encoding in " + path, "GET", path, status=400,
          detail="Bad request: the HTTP request could not be read")
