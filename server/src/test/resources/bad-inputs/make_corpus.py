@@ -210,6 +210,24 @@ for name, header in [("no scheme", "alice-token"), ("basic", "Basic YWxpY2U6cHc=
     if name in ("no scheme", "unknown token", "empty"):
         case("header (POST): " + name, "POST", "/jobs/", body={"job": JOB}, token=None, authorization=header,
              status=401)
+# Ambiguous credentials: two Authorization headers are a 400 whatever they hold (issue 14, class 6)
+TWO = "The request has 2 Authorization headers; send exactly one"
+for name, headers in [("valid, then junk", ["token alice-token", "junk"]),
+                      ("junk, then valid", ["junk", "token alice-token"]),
+                      ("valid twice", ["token alice-token", "token alice-token"]),
+                      ("valid, then bearer of another", ["token alice-token", "Bearer not-a-valid-token"]),
+                      ("valid, then empty", ["token alice-token", ""])]:
+    case("header: two Authorization headers, " + name, "GET", "/jobs/", token=None, authorizations=headers,
+         status=400, detail=TWO)
+case("header: two Authorization headers on submit", "POST", "/jobs/", body={"job": JOB}, token=None,
+     authorizations=["token alice-token", "junk"], status=400, detail=TWO)
+case("header: two Authorization headers on delete", "DELETE", "/cronjobs/x", token=None,
+     authorizations=["token alice-token", "token alice-token"], status=400, detail=TWO)
+case("header: three Authorization headers", "GET", "/authorized", token=None,
+     authorizations=["token alice-token", "token alice-token", "x"], status=400,
+     detail="The request has 3 Authorization headers; send exactly one")
+case("header: two Authorization headers on logs", "GET", "/pods/logs/x/", token=None,
+     authorizations=["token alice-token", "junk"], status=400, detail=TWO)
 case("header: missing on submit", "POST", "/jobs/", body={"job": JOB}, token=None, status=401)
 case("header: missing on delete", "DELETE", "/jobs/x", token=None, status=401)
 case("header: missing on logs", "GET", "/pods/logs/x/", token=None, status=401)
