@@ -181,7 +181,9 @@ case("policy (cronjob): privileged", "POST", "/cronjobs/",
 case("policy (cronjob): host path", "POST", "/cronjobs/",
      body={"job": at(CRON, "spec.job_template.spec.template.spec.volumes", [{"name": "r", "host_path": {"path": "/"}}])},
      status=422)
-case("policy: code kind", "POST", "/jobs/", body={"job": JOB, "code": dict(CODE, kind="Secret")}, status=422)
+case("policy: code kind", "POST", "/jobs/", body={"job": JOB, "code": dict(CODE, kind="Secret")}, status=422,
+     detail='code.kind: expected ConfigMap, got "Secret"')
+case("policy: empty kind", "POST", "/jobs/", body=job("kind", ""), status=422, detail='job.kind: expected Job, got ""')
 
 # 6. Hostile and invalid names in paths and queries (never a call to another namespace)
 # (A bare "/jobs/.." is normalised to "/" by the server, as URI paths are; "..." and encoded forms stay names.)
@@ -435,7 +437,7 @@ for name, body, expected in [
     ("job without a name", job("metadata", {"labels": {}}), "job.metadata: a Job needs a name or a generate_name"),
     ("job with an empty generate_name", job("metadata.generate_name", ""),
      "job.metadata: a Job needs a name or a generate_name"),
-    ("job api_version", job("api_version", "batch/v2"), "job.api_version: expected batch/v1, got batch/v2"),
+    ("job api_version", job("api_version", "batch/v2"), 'job.api_version: expected batch/v1, got "batch/v2"'),
     ("job resource_version", job("metadata.resource_version", "12345"),
      "job.metadata.resource_version: may not be set on an object to create"),
     ("label key with a space", job("metadata.labels", {"my team": "x"}),
@@ -464,7 +466,7 @@ for name, body, expected in [
     ("code key '..'", {"job": JOB, "code": at(CODE, "binary_data", {"code": "UEsF", "..x": "UEsF"})},
      "code.binary_data[\"..x\"]: \"..x\" is not a valid key"),
     ("code api_version", {"job": JOB, "code": at(CODE, "api_version", "UPPER bad")},
-     "code.api_version: expected v1, got UPPER bad"),
+     'code.api_version: expected v1, got "UPPER bad"'),
     ("code resource_version", {"job": JOB, "code": at(CODE, "metadata.resource_version", "1")},
      "code.metadata.resource_version: may not be set"),
     ("code label value", {"job": JOB, "code": at(CODE, "metadata.labels", {"a": "b c"})},
@@ -485,7 +487,7 @@ for name, body, expected in [
      "job.spec.job_template.metadata.labels.a"),
     ("pod template label", cron("spec.job_template.spec.template.metadata", {"labels": {"a": "-"}}),
      "job.spec.job_template.spec.template.metadata.labels.a"),
-    ("api_version", cron("api_version", "batch/v1beta1"), "job.api_version: expected batch/v1, got batch/v1beta1"),
+    ("api_version", cron("api_version", "batch/v1beta1"), 'job.api_version: expected batch/v1, got "batch/v1beta1"'),
     ("without a name", cron("metadata", {}), "job.metadata: a CronJob needs a name or a generate_name"),
 ]:
     case("api server rules (cronjob): " + name, "POST", "/cronjobs/", body=body, status=422, detail=expected)

@@ -28,10 +28,12 @@ public final class SubmissionRules {
 
     public static void check(HasMetadata workload, String expectedKind, ConfigMap code) {
         if (workload.getKind() != null && !workload.getKind().equals(expectedKind)) {
-            throw new ApiException(422, "job.kind: expected " + expectedKind + ", got " + workload.getKind());
+            throw new ApiException(422, "job.kind: expected " + expectedKind + ", got \"" + workload.getKind()
+                    + "\"");
         }
         if (workload.getApiVersion() != null && !workload.getApiVersion().equals("batch/v1")) {
-            throw new ApiException(422, "job.api_version: expected batch/v1, got " + workload.getApiVersion());
+            throw new ApiException(422, "job.api_version: expected batch/v1, got \""
+                    + workload.getApiVersion() + "\"");
         }
         for (Map.Entry<String, ObjectMeta> meta : metadataOf(workload).entrySet()) {
             noFinalizers(meta.getKey(), meta.getValue(), expectedKind.equals("CronJob") ? "cronjob" : "job");
@@ -44,10 +46,11 @@ public final class SubmissionRules {
             return;
         }
         if (code.getKind() != null && !code.getKind().equals("ConfigMap")) {
-            throw new ApiException(422, "code.kind: expected ConfigMap, got " + code.getKind());
+            throw new ApiException(422, "code.kind: expected ConfigMap, got \"" + code.getKind() + "\"");
         }
         if (code.getApiVersion() != null && !code.getApiVersion().equals("v1")) {
-            throw new ApiException(422, "code.api_version: expected v1, got " + code.getApiVersion());
+            throw new ApiException(422, "code.api_version: expected v1, got \"" + code.getApiVersion()
+                    + "\"");
         }
         noFinalizers("code.metadata", code.getMetadata(), "job");
         if (code.getMetadata() != null && code.getMetadata().getOwnerReferences() != null
