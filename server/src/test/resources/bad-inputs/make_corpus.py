@@ -561,6 +561,10 @@ case("finalizers (cronjob): code", "POST", "/cronjobs/",
      body={"job": CRON, "code": at(CODE, "metadata.finalizers", ["x/y"])}, status=422,
      detail="code.metadata.finalizers: may not be set")
 
+case("query: events without job_name", "GET", "/events/", status=422,
+     detail="Query parameter 'job_name' is required: the job whose events to list")
+case("query: events with an invalid job_name", "GET", "/events/?job_name=UP", status=422, detail="Invalid job name 'UP'")
+
 for path in ["/jobs/%zz", "/pods/?job_name=%zz", "/jobs/a%"]:
     case("http: bad percent-encoding in " + path, "GET", path, status=400,
          detail="Bad request: the HTTP request could not be read")

@@ -56,6 +56,15 @@ public final class ErrorResponses {
         };
     }
 
+    /**
+     * Our own validation failures (subclasses) say what is wrong; a plain one comes from the generated parameter
+     * checks, whose message names their classes.
+     */
+    static String validationDetail(ValidationException e) {
+        return e.getClass() != ValidationException.class && e.getMessage() != null ? e.getMessage()
+                : "A required request parameter is missing or not valid";
+    }
+
     /** What a filter learns of a request once the rest of the chain has run. */
     @FunctionalInterface
     public interface Outcome {
@@ -99,7 +108,7 @@ public final class ErrorResponses {
     public static void register(HttpRouting.Builder routing) {
         routing.error(ApiException.class, (req, res, e) -> Json.detail(res, e.status(), e.detail()))
                 .error(HubUnavailableException.class, (req, res, e) -> Json.detail(res, 503, e.getMessage()))
-                .error(ValidationException.class, (req, res, e) -> Json.detail(res, 422, e.getMessage()))
+                .error(ValidationException.class, (req, res, e) -> Json.detail(res, 422, validationDetail(e)))
                 .error(HttpException.class, (req, res, e) -> {
                     int status = e.status().code();
                     String detail = status == 404 ? "Not found: " + req.path().path() : httpDetail(e.status());
