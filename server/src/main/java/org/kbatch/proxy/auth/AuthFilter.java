@@ -14,7 +14,8 @@ import org.kbatch.proxy.auth.TokenAuthenticator.Authenticated;
 /**
  * The token check in front of the API routes ({@code authorized}, {@code jobs}, {@code cronjobs}, {@code pods} under
  * the prefix). {@code GET /}, {@code profiles/}, health, metrics and the OpenAPI document need no token. The
- * authenticated caller is put into the request context for the handlers.
+ * authenticated caller is put into the request context for the handlers. A request with more than one
+ * {@code Authorization} header is refused (400) whatever they hold: credentials must not be ambiguous.
  */
 public final class AuthFilter implements Filter {
 
@@ -30,8 +31,13 @@ public final class AuthFilter implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         if (requiresToken(req.path().path())) {
-            String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
-            req.context().register(authenticator.authenticate(header));
+            List<String> headers = req.headers().all(HeaderNames.AUTHORIZATION, List::of);
+            if (headers.size() > 1) {
+                // Which one counts would be up to us, and a proxy in front may check one while we use the other.
+                throw new ApiException(400, "The request has " + headers.size() + " Authorization headers;"
+                        + " send exactly one");
+            }
+            req.context().register(authenticator.authenticate(headers.isEmpty() ? null : headers.getFirst()));
         }
         chain.proceed();
     }

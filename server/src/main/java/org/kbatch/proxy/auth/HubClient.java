@@ -1,11 +1,16 @@
 package org.kbatch.proxy.auth;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -50,8 +55,7 @@ public final class HubClient {
             status = response.status().code();
             body = response.entity().as(String.class);
         } catch (RuntimeException e) {
-            throw new HubUnavailableException("JupyterHub cannot be reached to check the token ("
-                    + e.getClass().getSimpleName() + ")");
+            throw new HubUnavailableException("JupyterHub cannot be reached to check the token: " + why(e));
         }
         if (status == 200) {
             return Optional.of(parse(body));
@@ -60,6 +64,23 @@ public final class HubClient {
             return Optional.empty();
         }
         throw new HubUnavailableException("JupyterHub answered " + status + " when asked to check the token");
+    }
+
+    /** Why the hub could not be asked, in words a user can act on (never the library's exception). */
+    static String why(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException) {
+                return "its host name does not resolve";
+            }
+            if (t instanceof ConnectException) {
+                return "the connection was refused";
+            }
+            if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException
+                    || t instanceof TimeoutException) {
+                return "it did not answer in time";
+            }
+        }
+        return "the connection failed";
     }
 
     private static HubUser parse(String body) {

@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
@@ -30,7 +31,7 @@ public final class ErrorResponses {
      */
     public static void directHandlers(DirectHandlers.Builder handlers) {
         handlers.addHandler(DirectHandler.EventType.BAD_REQUEST, (req, type, status, headers, message) -> {
-            String detail = status.code() == 413 ? "Request body too large" : "Bad request: " + message;
+            String detail = httpDetail(status);
             return DirectHandler.TransportResponse.builder()
                     .status(status)
                     .headers(headers)
@@ -38,6 +39,30 @@ public final class ErrorResponses {
                     .entity(Json.MAPPER.writeValueAsBytes(java.util.Map.of("detail", detail)))
                     .build();
         });
+    }
+
+    /**
+     * The detail of a failure the HTTP layer found (the request line, headers, framing or size): said in our words,
+     * since the server library's message names its own internals.
+     */
+    static String httpDetail(Status status) {
+        return switch (status.code()) {
+            case 400 -> "Bad request: the HTTP request could not be read (its request line, headers, encoding or"
+                    + " body framing is malformed)";
+            case 413 -> "Request body too large";
+            case 414 -> "The request's URL is too long";
+            case 431 -> "The request's headers are too large";
+            default -> status.reasonPhrase();
+        };
+    }
+
+    /**
+     * Our own validation failures (subclasses) say what is wrong; a plain one comes from the generated parameter
+     * checks, whose message names their classes.
+     */
+    static String validationDetail(ValidationException e) {
+        return e.getClass() != ValidationException.class && e.getMessage() != null ? e.getMessage()
+                : "A required request parameter is missing or not valid";
     }
 
     /** What a filter learns of a request once the rest of the chain has run. */
@@ -83,12 +108,10 @@ public final class ErrorResponses {
     public static void register(HttpRouting.Builder routing) {
         routing.error(ApiException.class, (req, res, e) -> Json.detail(res, e.status(), e.detail()))
                 .error(HubUnavailableException.class, (req, res, e) -> Json.detail(res, 503, e.getMessage()))
-                .error(ValidationException.class, (req, res, e) -> Json.detail(res, 422, e.getMessage()))
+                .error(ValidationException.class, (req, res, e) -> Json.detail(res, 422, validationDetail(e)))
                 .error(HttpException.class, (req, res, e) -> {
                     int status = e.status().code();
-                    String detail = status == 404 ? "Not found: " + req.path().path()
-                            : status == 413 ? "Request body too large"
-                            : e.getMessage();
+                    String detail = status == 404 ? "Not found: " + req.path().path() : httpDetail(e.status());
                     Json.detail(res, status, detail);
                 })
                 .error(RuntimeException.class, (req, res, e) -> {

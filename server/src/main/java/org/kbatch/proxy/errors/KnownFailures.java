@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.kbatch.proxy.wire.WireFormatException;
+import tools.jackson.core.JacksonException;
 
 /**
  * Maps failures of the parts we call (the wire codec, the Kubernetes client, wrapped causes) to API errors.
@@ -55,8 +56,10 @@ final class KnownFailures {
         Status status = e.getStatus();
         int code = e.getCode();
         if (code >= 400 && code < 600) {
-            String message = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
-            if (code == 403 && message != null) {
+            // Kubernetes' own words; without a Status the client library's message would name its request, not ours
+            String message = status != null && status.getMessage() != null && !status.getMessage().isBlank()
+                    ? status.getMessage() : "The Kubernetes API answered " + code;
+            if (code == 403) {
                 Matcher denial = RBAC_DENIAL.matcher(message);
                 if (denial.find()) {
                     return deploymentFault(denial, message);
@@ -70,7 +73,12 @@ final class KnownFailures {
         if (causedBy(e, ConnectException.class) || causedBy(e, IOException.class)) {
             return new ApiException(503, "The Kubernetes API cannot be reached");
         }
-        return new ApiException(503, "The Kubernetes API failed: " + e.getMessage());
+        if (causedBy(e, JacksonException.class)) {
+            // The client could not write our request or read the answer: our failure, not the user's nor
+            // Kubernetes'. Left to the logged 500.
+            return null;
+        }
+        return new ApiException(503, "The Kubernetes API call failed");
     }
 
     /**

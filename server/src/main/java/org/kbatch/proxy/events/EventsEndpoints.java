@@ -5,6 +5,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.EventsService;
+import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.Names;
@@ -35,6 +36,18 @@ public final class EventsEndpoints extends EventsService {
     protected void handleListJobEvents(ServerRequest request, ServerResponse response, String jobName) {
         Caller caller = Caller.of(request, tenancy);
         Json.send(response, 200, codec.write(kube.jobEvents(caller.scope(), Names.objectName("job", jobName))));
+    }
+
+    /** A missing {@code job_name} is said in our words (the generated check names its own class). */
+    @Override
+    protected ListJobEventsOp createListJobEventsOp() {
+        return new ListJobEventsOp() {
+            @Override
+            protected String jobName(ServerRequest request, org.kbatch.proxy.api.ValidatorUtils.Validator v) {
+                return request.query().first("job_name").asOptional().orElseThrow(() -> new ApiException(422,
+                        "Query parameter 'job_name' is required: the job whose events to list"));
+            }
+        };
     }
 
     /** The generated service prints a farewell on stop; a server's stdout is not the place for it. */

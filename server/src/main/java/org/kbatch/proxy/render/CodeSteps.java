@@ -46,12 +46,13 @@ final class CodeSteps {
     }
 
     /**
-     * The unzip init container ({@code <generateName>-init}), first among the init containers, from {@code image}
-     * (any image with {@code sh} and {@code unzip}) pulled as {@code pullPolicy} says.
+     * The unzip init container ({@code <baseName>-init}, see {@link Models#baseName}), first among the init
+     * containers, from {@code image} (any image with {@code sh} and {@code unzip}) pulled as {@code pullPolicy} says.
      */
-    static JobTemplateSpec addUnzipInitContainer(JobTemplateSpec job, String image, String pullPolicy) {
+    static JobTemplateSpec addUnzipInitContainer(JobTemplateSpec job, String baseName, String image,
+                                                 String pullPolicy) {
         Container unzip = new ContainerBuilder()
-                .withName(initContainerName(job))
+                .withName(initContainerName(baseName))
                 .withImage(image)
                 .withImagePullPolicy(pullPolicy)
                 .withCommand("/bin/sh")
@@ -93,9 +94,19 @@ final class CodeSteps {
         return Models.withFirstContainer(job, c -> new ContainerBuilder(c).addToVolumeMounts(codeMount()).build());
     }
 
-    /** The code ConfigMap to create: the user's, in the user's namespace, with the username label. */
-    static ConfigMap codeConfigMap(ConfigMap code, String namespace, String usernameLabel) {
-        return new ConfigMapBuilder(code)
+    /**
+     * The code ConfigMap to create: the user's, in the user's namespace, with the username label. Without a name of
+     * its own (the CLI sends the job's name as its generateName), it is named like the job's other companions:
+     * generateName {@code companionPrefix} ({@link Models#companionPrefix}).
+     */
+    static ConfigMap codeConfigMap(ConfigMap code, String namespace, String usernameLabel, String companionPrefix) {
+        boolean named = code.getMetadata() != null
+                && (Models.isSet(code.getMetadata().getName()) || Models.isSet(code.getMetadata().getGenerateName()));
+        ConfigMapBuilder builder = new ConfigMapBuilder(code);
+        if (!named) {
+            builder.editOrNewMetadata().withName(null).withGenerateName(companionPrefix).endMetadata();
+        }
+        return builder
                 .editOrNewMetadata()
                 .withNamespace(namespace)
                 .addToLabels(UsernameLabel.KEY, usernameLabel)
@@ -129,8 +140,7 @@ final class CodeSteps {
         return new VolumeMountBuilder().withName(CODE_VOLUME).withMountPath(CODE_PATH).build();
     }
 
-    private static String initContainerName(JobTemplateSpec job) {
-        String base = Models.baseName(job);
+    private static String initContainerName(String base) {
         String name = (base == null ? "kbatch" : base) + "-init";
         return DNS_1123_LABEL.matcher(name).matches() ? name : FALLBACK_INIT_CONTAINER_NAME;
     }

@@ -40,11 +40,12 @@ final class EnvSecret {
     }
 
     /**
-     * The step. The Secret gets the job's generateName (or its name + {@code -}) and the job's labels, so it is
-     * found and cleaned up like the job. An env var name used with different values in two containers gets a
-     * second key ({@code NAME-2}, ...) so that every container keeps its own value.
+     * The step. The Secret gets {@code generateName} (the workload's, or its name + {@code -}: see
+     * {@link Models#companionPrefix}) and the job's labels, so it is found and cleaned up like the job. An env var
+     * name used with different values in two containers gets a second key ({@code NAME-2}, ...) so that every
+     * container keeps its own value; a name that cannot be a Secret key ({@code MY VAR}) is stored under one that can.
      */
-    static Extraction extract(JobTemplateSpec job, String namespace) {
+    static Extraction extract(JobTemplateSpec job, String namespace, String generateName) {
         Map<String, String> data = new LinkedHashMap<>();
         PodSpec pod = job.getSpec().getTemplate().getSpec();
         List<Container> containers = moveValues(pod.getContainers(), data);
@@ -60,7 +61,7 @@ final class EnvSecret {
         ObjectMeta jobMeta = job.getMetadata() == null ? new ObjectMeta() : job.getMetadata();
         Secret secret = new SecretBuilder()
                 .withNewMetadata()
-                .withGenerateName(secretGenerateName(job))
+                .withGenerateName(generateName)
                 .withNamespace(namespace)
                 .withLabels(jobMeta.getLabels() == null ? null : new LinkedHashMap<>(jobMeta.getLabels()))
                 .endMetadata()
@@ -81,13 +82,13 @@ final class EnvSecret {
     private static List<Container> moveValues(List<Container> containers, Map<String, String> data) {
         List<Container> out = new ArrayList<>(containers.size());
         for (Container c : containers) {
-            if (c.getEnv() == null || c.getEnv().stream().allMatch(e -> e.getValue() == null)) {
+            if (c.getEnv() == null || c.getEnv().stream().noneMatch(EnvSecret::isLiteral)) {
                 out.add(c);
                 continue;
             }
             List<EnvVar> env = new ArrayList<>(c.getEnv().size());
             for (EnvVar e : c.getEnv()) {
-                if (e.getValue() == null) {
+                if (!isLiteral(e)) {
                     env.add(e);
                     continue;
                 }
@@ -106,24 +107,35 @@ final class EnvSecret {
         return out;
     }
 
-    /** The env var's name, unless that key already holds a different value. */
+    /**
+     * A literal value to move: a {@code value} without a {@code valueFrom}. (Kubernetes lets an empty value stand
+     * next to a {@code valueFrom}, which then counts; a non-empty one with it is refused before rendering.)
+     */
+    private static boolean isLiteral(EnvVar e) {
+        return e.getValue() != null && e.getValueFrom() == null;
+    }
+
+    /** The env var's name (made a valid Secret key), unless that key already holds a different value. */
     private static String keyFor(String name, String encoded, Map<String, String> data) {
-        String key = name;
+        String base = secretKey(name);
+        String key = base;
         for (int n = 2; data.containsKey(key) && !data.get(key).equals(encoded); n++) {
-            key = name + "-" + n;
+            key = base + "-" + n;
         }
         return key;
     }
 
-    private static String secretGenerateName(JobTemplateSpec job) {
-        ObjectMeta meta = job.getMetadata();
-        if (meta != null && meta.getGenerateName() != null) {
-            return meta.getGenerateName();
+    /**
+     * A Secret key for an env var name. Kubernetes allows any printable name but '=' for a variable, and only
+     * {@code [-._a-zA-Z0-9]} (at most 253, not starting with {@code ..}) for a Secret key: other characters become
+     * {@code _}.
+     */
+    static String secretKey(String name) {
+        String key = name.replaceAll("[^-._a-zA-Z0-9]", "_");
+        if (key.startsWith("..") || key.equals(".")) {
+            key = "_" + key;
         }
-        if (meta != null && meta.getName() != null) {
-            return meta.getName() + "-";
-        }
-        return "kbatch-env-";
+        return key.length() > 240 ? key.substring(0, 240) : key;
     }
 
     private static boolean isPendingRef(EnvVar e) {

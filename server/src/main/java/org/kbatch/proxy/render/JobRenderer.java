@@ -35,6 +35,10 @@ public final class JobRenderer {
         String username = caller.username();
         String namespace = caller.namespace();
         String label = UsernameLabel.of(username);
+        // The Secret, the ConfigMap and the init container are named after the workload (not a CronJob's job
+        // template, whose names Kubernetes ignores).
+        String baseName = Models.baseName(workload.getMetadata());
+        String companionPrefix = Models.companionPrefix(workload.getMetadata());
 
         JobTemplateSpec job = Workloads.jobPart(workload);
         job = TemplateMerge.mergeAdminTemplate(job, settings.jobTemplate());
@@ -47,17 +51,18 @@ public final class JobRenderer {
         job = JobSteps.addApiTokenEnv(job, caller.token());
         job = JobSteps.setTtlSecondsAfterFinished(job, settings.ttlSecondsAfterFinished());
         if (code != null) {
-            job = CodeSteps.addUnzipInitContainer(job, settings.initImage(), settings.initImagePullPolicy());
+            job = CodeSteps.addUnzipInitContainer(job, baseName, settings.initImage(), settings.initImagePullPolicy());
             job = CodeSteps.addCodeVolumes(job);
             job = CodeSteps.mountCode(job);
         }
-        EnvSecret.Extraction extraction = EnvSecret.extract(job, namespace);
+        EnvSecret.Extraction extraction = EnvSecret.extract(job, namespace, companionPrefix);
 
         W rendered = Workloads.withJobPart(workload, extraction.job());
         // A CronJob's own metadata gets the namespace and identity of the jobs it runs too (the reference leaves it
         // bare), so it can be found by label; for a Job this is its job part again, already done.
         rendered = Workloads.withOwnMetadata(rendered, meta -> identified(meta, namespace, username, label));
-        ConfigMap codeMap = code == null ? null : CodeSteps.codeConfigMap(code, namespace, label);
+        ConfigMap codeMap = code == null ? null : CodeSteps.codeConfigMap(code, namespace, label,
+                companionPrefix);
         return new RenderedSubmission<>(namespace, rendered, extraction.secret(), codeMap);
     }
 

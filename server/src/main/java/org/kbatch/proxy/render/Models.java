@@ -81,13 +81,34 @@ final class Models {
                 .build());
     }
 
-    /** The name a job's companions (Secret, init container) are derived from: generateName, else name. */
-    static String baseName(JobTemplateSpec job) {
-        ObjectMeta meta = job.getMetadata();
-        if (meta == null) {
+    /**
+     * The name the workload's companions (init container) are derived from: its own generateName, else its name
+     * ({@code null} when it has neither). For a CronJob that is the CronJob's, not its job template's (which
+     * Kubernetes ignores). An empty string counts as unset, as it does for the API server.
+     */
+    static String baseName(ObjectMeta own) {
+        if (own == null) {
             return null;
         }
-        return meta.getGenerateName() != null ? meta.getGenerateName() : meta.getName();
+        return isSet(own.getGenerateName()) ? own.getGenerateName() : isSet(own.getName()) ? own.getName() : null;
+    }
+
+    /**
+     * The generateName of the Secret and ConfigMap made for a workload: its own generateName, else its name and
+     * {@code -}, so that they are found next to it and never collide when a fixed name is submitted twice.
+     */
+    static String companionPrefix(ObjectMeta own) {
+        if (own != null && isSet(own.getGenerateName())) {
+            return own.getGenerateName();
+        }
+        if (own != null && isSet(own.getName())) {
+            return own.getName() + "-";
+        }
+        return "kbatch-";
+    }
+
+    static boolean isSet(String name) {
+        return name != null && !name.isEmpty();
     }
 
     private static ObjectMeta orEmpty(ObjectMeta meta) {

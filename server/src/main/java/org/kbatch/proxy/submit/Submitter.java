@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.policy.ApiServerRules;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
 import org.kbatch.proxy.policy.SubmissionRules;
 import org.kbatch.proxy.tenancy.SharedNamespaces;
@@ -68,6 +69,7 @@ public final class Submitter {
     public Job submit(Caller caller, JobSubmission submission) {
         Job job = requireJob(submission.job());
         SubmissionRules.check(job, "Job", submission.code());
+        ApiServerRules.check(job, submission.code(), caller.placement().shared());
         RenderedSubmission<Job> rendered = JobRenderer.render(SharedNamespaces.uniqueName(job, caller.placement()),
                 submission.code(), renderCaller(caller), settings);
         return submit(caller, rendered, created -> kube.create(rendered.namespace(), created));
@@ -76,6 +78,7 @@ public final class Submitter {
     public CronJob submit(Caller caller, CronJobSubmission submission) {
         CronJob cronJob = requireJob(submission.job());
         SubmissionRules.check(cronJob, "CronJob", submission.code());
+        ApiServerRules.check(cronJob, submission.code(), caller.placement().shared());
         RenderedSubmission<CronJob> rendered = JobRenderer.render(
                 SharedNamespaces.uniqueName(cronJob, caller.placement()), submission.code(), renderCaller(caller),
                 settings);

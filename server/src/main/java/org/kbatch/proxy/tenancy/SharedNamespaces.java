@@ -18,7 +18,8 @@ public final class SharedNamespaces {
 
     @SuppressWarnings("unchecked")
     public static <W extends HasMetadata> W uniqueName(W workload, Placement placement) {
-        if (!placement.shared() || workload.getMetadata() == null || workload.getMetadata().getName() == null) {
+        if (!placement.shared() || workload.getMetadata() == null || workload.getMetadata().getName() == null
+                || workload.getMetadata().getName().isEmpty()) {
             return workload;
         }
         String generateName = workload.getMetadata().getName() + "-";

@@ -2,8 +2,10 @@ package org.kbatch.proxy.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
+import java.util.regex.Pattern;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationContext;
@@ -28,7 +30,8 @@ import tools.jackson.databind.introspect.JacksonAnnotationIntrospector;
  *   <li>no any-setter: a key the model does not know is an error instead of vanishing into
  *       {@code additionalProperties}; and no any-getter: like Python's models, we write only known properties;</li>
  *   <li>no fixed property order, so properties come out sorted by name as Python writes them;</li>
- *   <li>a {@link Quantity} must be a string or a number.</li>
+ *   <li>a {@link Quantity} must be a string or a number in Kubernetes' quantity syntax, an {@link IntOrString} a
+ *       32-bit integer or a string.</li>
  * </ul>
  */
 final class DialectIntrospector extends JacksonAnnotationIntrospector {
@@ -83,14 +86,22 @@ final class DialectIntrospector extends JacksonAnnotationIntrospector {
         if (annotated instanceof AnnotatedClass type && type.getRawType() == Quantity.class) {
             return StrictQuantityDeserializer.class;
         }
+        if (annotated instanceof AnnotatedClass type && type.getRawType() == IntOrString.class) {
+            return StrictIntOrStringDeserializer.class;
+        }
         return super.findDeserializer(config, annotated);
     }
 
     /**
-     * A quantity is a string or a number, as Kubernetes accepts it; fabric8's own deserializer would also take
-     * {@code true} or an object and fail later, or not at all. Valid input goes to fabric8's deserializer.
+     * A quantity is a string or a number in Kubernetes' quantity syntax ({@code 500m}, {@code 2}, {@code 1.5Gi},
+     * {@code 1e3}), as the API server reads it; fabric8's own deserializer would also take {@code true}, an object
+     * or {@code "lots"} and fail later, or not at all. Valid input goes to fabric8's deserializer.
      */
     static final class StrictQuantityDeserializer extends ValueDeserializer<Quantity> {
+
+        /** Kubernetes' {@code ParseQuantity}: a signed decimal, then a binary or decimal SI suffix or an exponent. */
+        static final Pattern SYNTAX = Pattern.compile(
+                "[+-]?(\\d+\\.?\\d*|\\.\\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\\d+)?");
 
         private final Quantity.Deserializer fabric8 = new Quantity.Deserializer();
 
@@ -99,9 +110,32 @@ final class DialectIntrospector extends JacksonAnnotationIntrospector {
             JsonToken token = parser.currentToken();
             if (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT
                     || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                String text = parser.getString();
+                if (!SYNTAX.matcher(text.strip()).matches()) {
+                    return (Quantity) context.handleWeirdStringValue(Quantity.class, text, "not a quantity");
+                }
                 return fabric8.deserialize(parser, context);
             }
             return (Quantity) context.handleUnexpectedToken(Quantity.class, parser);
+        }
+    }
+
+    /**
+     * An int-or-string field (a port, {@code maxUnavailable}, ...) holds a 32-bit integer or a string, as Kubernetes
+     * reads it; not {@code 1.5}, {@code true} or an object.
+     */
+    static final class StrictIntOrStringDeserializer extends ValueDeserializer<IntOrString> {
+
+        @Override
+        public IntOrString deserialize(JsonParser parser, DeserializationContext context) {
+            JsonToken token = parser.currentToken();
+            if (token == JsonToken.VALUE_STRING) {
+                return new IntOrString(parser.getString());
+            }
+            if (token == JsonToken.VALUE_NUMBER_INT) {
+                return new IntOrString(parser.getIntValue());
+            }
+            return (IntOrString) context.handleUnexpectedToken(IntOrString.class, parser);
         }
     }
 

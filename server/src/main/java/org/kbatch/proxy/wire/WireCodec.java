@@ -23,17 +23,23 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.cfg.MutableCoercionConfig;
 import tools.jackson.databind.deser.DeserializationProblemHandler;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.PropertyBindingException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.node.JsonNodeType;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * Reads and writes Kubernetes objects in the kbatch CLI's dialect: the Python client's {@code to_dict()} JSON
@@ -102,18 +108,38 @@ public final class WireCodec {
                 .enable(MapperFeature.ALLOW_EXPLICIT_PROPERTY_RENAMING)
                 .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
                 // "labels": null keeps fabric8's empty map, so code working on a submission need not null-check.
-                .withConfigOverride(List.class, o -> o.setNullHandling(JsonSetter.Value.forValueNulls(Nulls.SKIP)))
-                .withConfigOverride(Map.class, o -> o.setNullHandling(JsonSetter.Value.forValueNulls(Nulls.SKIP)))
+                // A null inside a list or map ("env": [null], "limits": {"cpu": null}) is an error: Kubernetes
+                // would read it as an empty item, and no step after us expects one.
+                .withConfigOverride(List.class, o -> o.setNullHandling(JsonSetter.Value.construct(Nulls.SKIP,
+                        Nulls.FAIL)))
+                .withConfigOverride(Map.class, o -> o.setNullHandling(JsonSetter.Value.construct(Nulls.SKIP,
+                        Nulls.FAIL)))
                 // Jackson 3 ignores unknown keys by default; a typo must be an error. "Ignored" keys are fabric8's
                 // internals (additionalProperties), not something a client may send either.
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES)
-                // Scalars are coerced as the Python client does ("5" for an integer, 42 for a string), but a
-                // fraction is not silently truncated to an integer.
+                // Scalars are read as strictly as the API server decodes them: a string is a JSON string (not 42
+                // or true), an integer a JSON integer (not "2", 1.5 or true), a boolean true or false (not "true"
+                // or 1). Quantities and int-or-string fields have their own readers (DialectIntrospector).
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .withCoercionConfig(LogicalType.Textual, c -> refuse(c, CoercionInputShape.Integer,
+                        CoercionInputShape.Float, CoercionInputShape.Boolean))
+                .withCoercionConfig(LogicalType.Integer, c -> refuse(c, CoercionInputShape.String,
+                        CoercionInputShape.EmptyString, CoercionInputShape.Float, CoercionInputShape.Boolean))
+                .withCoercionConfig(LogicalType.Float, c -> refuse(c, CoercionInputShape.String,
+                        CoercionInputShape.EmptyString, CoercionInputShape.Boolean))
+                .withCoercionConfig(LogicalType.Boolean, c -> refuse(c, CoercionInputShape.String,
+                        CoercionInputShape.EmptyString, CoercionInputShape.Integer, CoercionInputShape.Float))
                 .addHandler(new ObsoleteKeys())
                 .addModule(dialect);
         return new WireCodec(builder.build());
+    }
+
+    private static void refuse(MutableCoercionConfig config, CoercionInputShape... shapes) {
+        for (CoercionInputShape shape : shapes) {
+            config.setCoercion(shape, CoercionAction.Fail);
+        }
     }
 
     /** Reads one object (e.g. a Job) from the CLI's dialect; camelCase keys are accepted too. */
@@ -154,17 +180,26 @@ public final class WireCodec {
         return mapper.writeValueAsString(value);
     }
 
+    /**
+     * The body as a JSON tree. What is not JSON is a 400 that says in our words what is wrong and where
+     * ({@link JsonSyntax}); the parser only ever sees well-formed JSON.
+     */
     private JsonNode parse(byte[] json) {
-        JsonNode node;
-        try {
-            node = json == null ? null : mapper.readTree(json);
-        } catch (JacksonException e) {
-            throw WireFormatException.malformed("Malformed JSON in request body: " + e.getOriginalMessage(), e);
-        }
-        if (node == null || node.isMissingNode()) {
+        if (json == null || JsonSyntax.isBlank(json)) {
             throw WireFormatException.invalid("Request body is empty; expected a JSON object");
         }
-        return node;
+        JsonSyntax.check(json);
+        try {
+            return mapper.readTree(json);
+        } catch (JacksonException e) {
+            // Not expected after the check above; still, the library's words are not ours to pass on.
+            throw WireFormatException.malformed("Malformed JSON in request body" + at(e.getLocation()), e);
+        }
+    }
+
+    private static String at(TokenStreamLocation location) {
+        return location == null || location.getLineNr() < 1 ? ""
+                : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     private JsonNode parseSubmission(byte[] body) {
@@ -223,16 +258,40 @@ public final class WireCodec {
         } catch (MismatchedInputException e) {
             String where = displayPath(path(rootPath, e.getPath()));
             JsonNode found = find(node, e.getPath());
+            if (e.getTargetType() == Quantity.class && found != null && (found.isString() || found.isNumber())) {
+                throw WireFormatException.invalid("Invalid value at " + where + ": " + describe(found)
+                        + " is not a quantity (such as 500m, 2, 1.5Gi or 1e3)", e);
+            }
             if (e.getTargetType() != null && found != null) {
                 throw WireFormatException.invalid("Wrong type at " + where + ": expected " + expected(e.getTargetType())
                         + ", got " + describe(found), e);
             }
-            throw WireFormatException.invalid("Invalid value at " + where + ": " + e.getOriginalMessage(), e);
+            throw WireFormatException.invalid("Invalid value at " + where + gotten(found), e);
+        } catch (InputCoercionException e) {
+            // a number that does not fit the field (Kubernetes' integers are 32 or 64 bits)
+            String where = displayPath(path(rootPath, e.getPath()));
+            JsonNode found = find(node, e.getPath());
+            throw WireFormatException.invalid("Invalid value at " + where + ": " + (found == null ? "the number"
+                    : truncated(found.toString())) + " is out of range for " + range(e.getTargetType()), e);
         } catch (JacksonException e) {
-            // other binding failures, e.g. a number out of range or a value fabric8 refuses
-            throw WireFormatException.invalid("Invalid value at " + displayPath(path(rootPath, e.getPath())) + ": "
-                    + e.getOriginalMessage(), e);
+            // any other value the model refuses; its reason is in the library's words, so it is not passed on
+            String where = displayPath(path(rootPath, e.getPath()));
+            throw WireFormatException.invalid("Invalid value at " + where + gotten(find(node, e.getPath())), e);
         }
+    }
+
+    private static String gotten(JsonNode found) {
+        return found == null ? "" : ": " + describe(found) + " is not accepted here";
+    }
+
+    private static String range(Class<?> type) {
+        if (type == Long.class || type == long.class) {
+            return "a 64-bit integer (" + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ")";
+        }
+        if (type == Integer.class || type == int.class) {
+            return "a 32-bit integer (" + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ")";
+        }
+        return "this field";
     }
 
     private static String path(String rootPath, List<JacksonException.Reference> references) {
@@ -321,6 +380,10 @@ public final class WireCodec {
             case NULL -> "null";
             default -> type.name().toLowerCase();
         };
+    }
+
+    private static String truncated(String text) {
+        return text.length() > MAX_SHOWN_VALUE ? text.substring(0, MAX_SHOWN_VALUE) + "..." : text;
     }
 
     private static String shorten(String text) {

@@ -19,9 +19,14 @@
  *       job.spec.template.spec.containers[0]}); paths use the Python spelling. The only exceptions are the
  *       obsolete keys python-kubernetes 22.6 still sends ({@code ObjectMeta.cluster_name}), dropped. fabric8's
  *       {@code additionalProperties} is neither read nor written.</li>
- *   <li><b>Types.</b> Wrong JSON types are a 422 naming the path and what was expected. Scalars are coerced as the
- *       Python client does ({@code "5"} for an integer, {@code 42} for a string), but a fraction is never truncated
- *       to an integer, and a quantity must be a string or a number. Malformed JSON is a 400.</li>
+ *   <li><b>Types.</b> Wrong JSON types are a 422 naming the path and what was expected. Scalars are read as strictly
+ *       as the Kubernetes API server decodes them: nothing is coerced ({@code "5"} is not an integer, {@code 42} not
+ *       a string, {@code "true"} not a boolean, a fraction not an integer); a quantity is a string or a number in
+ *       Kubernetes' quantity syntax, an int-or-string field a 32-bit integer or a string; a {@code null} inside a
+ *       list or map is refused.</li>
+ *   <li><b>Syntax.</b> What is not JSON is a 400 that says what is wrong and where, line and column, in our words
+ *       ({@code JsonSyntax} checks the body before the parser sees it, so no parser message reaches a user); a key
+ *       twice in one object is a 422.</li>
  * </ul>
  */
 package org.kbatch.proxy.wire;

@@ -60,7 +60,8 @@ class HubOutageServerTest {
         ApiException down = assertThrows(ApiException.class,
                 () -> service.getAuthorized(TestServers.token("fresh-token")));
         assertThat(down.getCode(), is(503));
-        assertThat(down.getResponseBody(), containsString("JupyterHub cannot be reached"));
+        assertThat(down.getResponseBody(), is("{\"detail\":\"JupyterHub cannot be reached to check the token: the"
+                + " connection was refused\"}"));
         assertThat(down.getResponseBody(), org.hamcrest.Matchers.not(containsString("fresh-token")));
 
         assertThat(service.getAuthorized(TestServers.token("cached-token")).getName(), is("alice"));

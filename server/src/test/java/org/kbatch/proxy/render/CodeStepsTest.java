@@ -25,7 +25,7 @@ class CodeStepsTest {
         JobTemplateSpec withInit = new JobTemplateSpecBuilder(job()).editSpec().editTemplate().editSpec()
                 .addNewInitContainer().withName("users-init").withImage("x").endInitContainer()
                 .endSpec().endTemplate().endSpec().build();
-        JobTemplateSpec out = pure(withInit, j -> CodeSteps.addUnzipInitContainer(j, "registry.example/tools/busybox:1.36", "IfNotPresent"));
+        JobTemplateSpec out = pure(withInit, j -> CodeSteps.addUnzipInitContainer(j, "my-job-", "registry.example/tools/busybox:1.36", "IfNotPresent"));
         List<Container> inits = out.getSpec().getTemplate().getSpec().getInitContainers();
         assertEquals(List.of("my-job--init", "users-init"), inits.stream().map(Container::getName).toList());
         Container unzip = inits.getFirst();
@@ -43,13 +43,13 @@ class CodeStepsTest {
 
     @Test
     void initContainerNameFallsBackWhenNotAValidContainerName() {
-        JobTemplateSpec longName = new JobTemplateSpecBuilder(job()).editMetadata()
-                .withGenerateName("x".repeat(60) + "-").endMetadata().build();
-        assertEquals(CodeSteps.FALLBACK_INIT_CONTAINER_NAME, CodeSteps.addUnzipInitContainer(longName, "busybox:1.36", "IfNotPresent")
+        assertEquals(CodeSteps.FALLBACK_INIT_CONTAINER_NAME, CodeSteps.addUnzipInitContainer(job(), "x".repeat(60) + "-", "busybox:1.36", "IfNotPresent")
                 .getSpec().getTemplate().getSpec().getInitContainers().getFirst().getName());
-        JobTemplateSpec named = new JobTemplateSpecBuilder(job()).editMetadata().withGenerateName(null)
-                .withName("fixed").endMetadata().build();
-        assertEquals("fixed-init", CodeSteps.addUnzipInitContainer(named, "busybox:1.36", "IfNotPresent")
+        assertEquals(CodeSteps.FALLBACK_INIT_CONTAINER_NAME, CodeSteps.addUnzipInitContainer(job(), "a.b", "busybox:1.36", "IfNotPresent")
+                .getSpec().getTemplate().getSpec().getInitContainers().getFirst().getName());
+        assertEquals("fixed-init", CodeSteps.addUnzipInitContainer(job(), "fixed", "busybox:1.36", "IfNotPresent")
+                .getSpec().getTemplate().getSpec().getInitContainers().getFirst().getName());
+        assertEquals("kbatch-init", CodeSteps.addUnzipInitContainer(job(), null, "busybox:1.36", "IfNotPresent")
                 .getSpec().getTemplate().getSpec().getInitContainers().getFirst().getName());
     }
 
@@ -88,11 +88,24 @@ class CodeStepsTest {
 
     @Test
     void codeConfigMapInTheUsersNamespaceWithTheLabel() {
-        ConfigMap out = pure(Samples.code(), c -> CodeSteps.codeConfigMap(c, "kbatch-me", "me"));
+        ConfigMap out = pure(Samples.code(), c -> CodeSteps.codeConfigMap(c, "kbatch-me", "me", "my-job-"));
         assertEquals("kbatch-me", out.getMetadata().getNamespace());
         assertEquals(Map.of("kbatch.jupyter.org/username", "me"), out.getMetadata().getLabels());
         assertEquals("my-job", out.getMetadata().getGenerateName());
         assertEquals(Map.of("code", "UEsDBBQ="), out.getBinaryData());
+    }
+
+    @Test
+    void codeWithoutANameIsNamedLikeTheJobsOtherCompanions() {
+        ConfigMap unnamed = new io.fabric8.kubernetes.api.model.ConfigMapBuilder(Samples.code())
+                .editMetadata().withGenerateName("").endMetadata().build();
+        ConfigMap bare = new io.fabric8.kubernetes.api.model.ConfigMapBuilder(Samples.code()).withMetadata(null)
+                .build();
+
+        assertEquals("fixed-", CodeSteps.codeConfigMap(unnamed, "ns", "me", "fixed-").getMetadata().getGenerateName());
+        assertEquals("fixed-", CodeSteps.codeConfigMap(bare, "ns", "me", "fixed-").getMetadata().getGenerateName());
+        assertEquals("my-job", CodeSteps.codeConfigMap(Samples.code(), "ns", "me", "fixed-").getMetadata()
+                .getGenerateName());
     }
 
     @Test

@@ -38,7 +38,7 @@ class EnvSecretTest {
 
     @Test
     void literalValuesOfEveryContainerMoveIntoTheSecret() {
-        EnvSecret.Extraction out = pure(richJob(), j -> EnvSecret.extract(j, "kbatch-me"));
+        EnvSecret.Extraction out = pure(richJob(), j -> EnvSecret.extract(j, "kbatch-me", "my-job-"));
         Secret secret = out.secret();
         assertEquals(Map.of(
                 "USER_VAR", b64("user-value"),
@@ -67,7 +67,7 @@ class EnvSecretTest {
                 .withContainers(new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("job").withImage("x")
                         .withEnv(USERS_OWN_SECRET_REF).build())
                 .endSpec().endTemplate().endSpec().build();
-        EnvSecret.Extraction out = EnvSecret.extract(noValues, "kbatch-me");
+        EnvSecret.Extraction out = EnvSecret.extract(noValues, "kbatch-me", "my-job-");
         assertNull(out.secret());
         assertSame(noValues, out.job());
     }
@@ -77,7 +77,7 @@ class EnvSecretTest {
         JobTemplateSpec clash = new JobTemplateSpecBuilder(job()).editSpec().editTemplate().editSpec()
                 .editLastContainer().addNewEnv().withName("USER_VAR").withValue("other").endEnv().endContainer()
                 .endSpec().endTemplate().endSpec().build();
-        EnvSecret.Extraction out = EnvSecret.extract(clash, "ns");
+        EnvSecret.Extraction out = EnvSecret.extract(clash, "ns", "my-job-");
         assertEquals(b64("user-value"), out.secret().getData().get("USER_VAR"));
         assertEquals(b64("other"), out.secret().getData().get("USER_VAR-2"));
         List<Container> containers = out.job().getSpec().getTemplate().getSpec().getContainers();
@@ -86,15 +86,47 @@ class EnvSecretTest {
     }
 
     @Test
-    void secretNamedAfterTheJobsNameWithoutGenerateName() {
-        JobTemplateSpec named = new JobTemplateSpecBuilder(job()).editMetadata().withGenerateName(null)
-                .withName("fixed").endMetadata().build();
-        assertEquals("fixed-", EnvSecret.extract(named, "ns").secret().getMetadata().getGenerateName());
+    void secretGetsTheGenerateNameItIsGiven() {
+        assertEquals("cron-", EnvSecret.extract(job(), "ns", "cron-").secret().getMetadata().getGenerateName());
+    }
+
+    @Test
+    void namesThatCannotBeSecretKeysAreStoredUnderKeysThatCan() {
+        JobTemplateSpec odd = new JobTemplateSpecBuilder(job()).editSpec().editTemplate().editSpec()
+                .editFirstContainer()
+                .addNewEnv().withName("MY VAR").withValue("a").endEnv()
+                .addNewEnv().withName("MY_VAR").withValue("b").endEnv()
+                .addNewEnv().withName("..dots").withValue("c").endEnv()
+                .endContainer()
+                .endSpec().endTemplate().endSpec().build();
+
+        EnvSecret.Extraction out = EnvSecret.extract(odd, "ns", "my-job-");
+
+        assertEquals(b64("a"), out.secret().getData().get("MY_VAR"));
+        assertEquals(b64("b"), out.secret().getData().get("MY_VAR-2"));
+        assertEquals(b64("c"), out.secret().getData().get("_..dots"));
+        List<EnvVar> env = out.job().getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
+        assertEquals("MY VAR", env.get(1).getName());
+        assertEquals("MY_VAR", env.get(1).getValueFrom().getSecretKeyRef().getKey());
+        assertEquals("MY_VAR-2", env.get(2).getValueFrom().getSecretKeyRef().getKey());
+    }
+
+    @Test
+    void anEmptyValueBesideAValueFromLeavesTheValueFromAlone() {
+        EnvVar both = new EnvVarBuilder(USERS_OWN_SECRET_REF).withValue("").build();
+        JobTemplateSpec job = new JobTemplateSpecBuilder(job()).editSpec().editTemplate().editSpec()
+                .editFirstContainer().withEnv(both).endContainer()
+                .endSpec().endTemplate().endSpec().build();
+
+        EnvSecret.Extraction out = EnvSecret.extract(job, "ns", "my-job-");
+
+        assertEquals(both, out.job().getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().getFirst());
+        assertEquals(Map.of("SIDECAR_VAR", b64("s")), out.secret().getData());
     }
 
     @Test
     void secretNameFillsExactlyThePendingReferences() {
-        JobTemplateSpec extracted = EnvSecret.extract(richJob(), "ns").job();
+        JobTemplateSpec extracted = EnvSecret.extract(richJob(), "ns", "my-job-").job();
         JobTemplateSpec out = pure(extracted, j -> EnvSecret.withSecretName(j, "my-job-q8z4r"));
         var pod = out.getSpec().getTemplate().getSpec();
         List<EnvVar> env = pod.getContainers().getFirst().getEnv();

@@ -134,8 +134,9 @@ class JobRendererTest {
         var pod = jobTemplate.getSpec().getTemplate().getSpec();
         assertEquals(Map.of("pool", "batch"), pod.getNodeSelector());
         assertEquals(3600, jobTemplate.getSpec().getTtlSecondsAfterFinished());
-        assertEquals("my-job--init", pod.getInitContainers().getFirst().getName());
-        assertEquals("my-job-", r.secret().getMetadata().getGenerateName());
+        // Companions are named after the CronJob: Kubernetes ignores its job template's names.
+        assertEquals("my-cron--init", pod.getInitContainers().getFirst().getName());
+        assertEquals("my-cron-", r.secret().getMetadata().getGenerateName());
 
         CronJob filled = r.withSecretName("my-job-abcde").withCodeConfigMapName("my-jobfghij").workload();
         String json = WireFixtures.SERIALIZATION.asJson(filled);

@@ -34,6 +34,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
@@ -46,7 +47,8 @@ import static org.hamcrest.Matchers.startsWith;
  * it): malformed JSON, wrong types at every level, unknown keys, policy violations, hostile names, header abuse,
  * oversized bodies. Each request goes over a raw socket (so nothing is normalised on the way) to the real server in
  * front of fabric8's CRUD mock: each gets a 4xx with a {@code {"detail"}}, none a 5xx, and the API server holds
- * nothing afterwards.
+ * nothing afterwards. A detail never speaks a library's words (its names, exception types or ways of quoting), and
+ * a case's {@code detail} lists what its detail must say (the field path, the expected type, the line and column).
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 @ServerTest
@@ -58,6 +60,9 @@ class BadInputCorpusServerTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
     private static final Pattern PAD = Pattern.compile("<PAD:(\\d+)>");
+    /** What a library's message looks like: its names, its exception types, its way of quoting characters. */
+    private static final String LIBRARY_WORDS =
+            "(?is).*(jackson|fabric8|helidon|exception|\\bjava\\.|\\btools\\.|`|Feature\\b|Constraints|\\(code \\d+\\)).*";
 
     private final URI uri;
 
@@ -99,15 +104,25 @@ class BadInputCorpusServerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void everyBadInputGetsA4xxWithADetail(String name, JsonNode c) throws IOException {
-        String authorization = c.has("authorization") ? c.path("authorization").asString()
-                : c.path("token").isNull() ? null : "token " + c.path("token").asString() + "-token";
+        List<String> authorizations = new ArrayList<>();
+        if (c.has("authorizations")) {
+            c.path("authorizations").forEach(a -> authorizations.add(a.asString()));
+        } else if (c.has("authorization")) {
+            authorizations.add(c.path("authorization").asString());
+        } else if (!c.path("token").isNull()) {
+            authorizations.add("token " + c.path("token").asString() + "-token");
+        }
         byte[] body = null;
         if (c.has("raw")) {
             body = pad(c.path("raw").asString()).getBytes(StandardCharsets.UTF_8);
+        } else if (c.has("raw_base64")) {
+            body = java.util.Base64.getDecoder().decode(c.path("raw_base64").asString());
         } else if (c.has("body")) {
             body = pad(JSON.writeValueAsString(c.path("body"))).getBytes(StandardCharsets.UTF_8);
         }
-        Response res = send(c.path("method").asString(), c.path("path").asString(), authorization, body);
+        String contentType = c.has("content_type") ? c.path("content_type").asString() : "application/json";
+        Response res = send(c.path("method").asString(), c.path("path").asString(), authorizations, contentType,
+                body);
 
         assertThat(name + ": " + res.body, res.status, greaterThanOrEqualTo(400));
         assertThat(name + ": " + res.body, res.status, lessThan(500));
@@ -119,6 +134,11 @@ class BadInputCorpusServerTest {
         assertThat(name + ": " + res.body, detail.isString(), is(true));
         assertThat(name, detail.asString().isBlank(), is(false));
         assertThat(name, res.body, not(org.hamcrest.Matchers.containsString("alice-token")));
+        assertThat(name + ": the detail speaks the library's words: " + detail.asString(),
+                detail.asString().matches(LIBRARY_WORDS), is(false));
+        for (JsonNode expected : c.path("detail")) {
+            assertThat(name, detail.asString(), containsString(expected.asString()));
+        }
     }
 
     private static String pad(String text) {
@@ -130,7 +150,8 @@ class BadInputCorpusServerTest {
     }
 
     /** One HTTP/1.1 request over a plain socket: the path and headers go out exactly as given. */
-    private Response send(String method, String path, String authorization, byte[] body) throws IOException {
+    private Response send(String method, String path, List<String> authorizations, String contentType, byte[] body)
+            throws IOException {
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(30_000);
             ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -138,11 +159,11 @@ class BadInputCorpusServerTest {
             h.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
             h.append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
             h.append("Connection: close\r\n");
-            if (authorization != null) {
+            for (String authorization : authorizations) {
                 h.append("Authorization: ").append(authorization).append("\r\n");
             }
             if (body != null) {
-                h.append("Content-Type: application/json\r\n");
+                h.append("Content-Type: ").append(contentType).append("\r\n");
                 h.append("Content-Length: ").append(body.length).append("\r\n");
             }
             h.append("\r\n");

@@ -374,19 +374,76 @@ class WireCodecRequestTest {
         WireFormatException e = rejectJob("{\"job\": {\"spec\": {\"backoff_limit\": 99999999999}}}");
 
         assertEquals(422, e.status());
-        assertTrue(e.getMessage().startsWith("Invalid value at job.spec.backoff_limit: "), e.getMessage());
+        assertEquals("Invalid value at job.spec.backoff_limit: 99999999999 is out of range for a 32-bit integer"
+                + " (-2147483648 to 2147483647)", e.getMessage());
+    }
+
+    static Stream<Arguments> coercions() {
+        String c0 = "{\"job\": {\"spec\": {\"template\": {\"spec\": {\"containers\": [%s]}}}}}";
+        String at = "job.spec.template.spec.containers[0].";
+        return Stream.of(
+                Arguments.of("{\"job\": {\"spec\": {\"parallelism\": \"2\"}}}",
+                        "Wrong type at job.spec.parallelism: expected an integer, got a string (\"2\")"),
+                Arguments.of("{\"job\": {\"spec\": {\"backoff_limit\": true}}}",
+                        "Wrong type at job.spec.backoff_limit: expected an integer, got a boolean (true)"),
+                Arguments.of("{\"job\": {\"spec\": {\"active_deadline_seconds\": \"\"}}}",
+                        "Wrong type at job.spec.active_deadline_seconds: expected an integer, got a string (\"\")"),
+                Arguments.of("{\"job\": {\"spec\": {\"suspend\": \"true\"}}}",
+                        "Wrong type at job.spec.suspend: expected a boolean, got a string (\"true\")"),
+                Arguments.of("{\"job\": {\"spec\": {\"suspend\": 0}}}",
+                        "Wrong type at job.spec.suspend: expected a boolean, got a number (0)"),
+                Arguments.of("{\"job\": {\"metadata\": {\"labels\": {\"tier\": 1}}}}",
+                        "Wrong type at job.metadata.labels.tier: expected a string, got a number (1)"),
+                Arguments.of("{\"job\": {\"metadata\": {\"annotations\": {\"x\": false}}}}",
+                        "Wrong type at job.metadata.annotations.x: expected a string, got a boolean (false)"),
+                Arguments.of("{\"job\": {\"metadata\": {\"generate_name\": 7}}}",
+                        "Wrong type at job.metadata.generate_name: expected a string, got a number (7)"),
+                Arguments.of(c0.formatted("{\"command\": [\"sleep\", 10]}"),
+                        "Wrong type at " + at + "command[1]: expected a string, got a number (10)"),
+                Arguments.of(c0.formatted("{\"args\": [true]}"),
+                        "Wrong type at " + at + "args[0]: expected a string, got a boolean (true)"),
+                Arguments.of(c0.formatted("{\"env\": [{\"name\": \"N\", \"value\": 42}]}"),
+                        "Wrong type at " + at + "env[0].value: expected a string, got a number (42)"),
+                Arguments.of(c0.formatted("{\"ports\": [{\"container_port\": \"80\"}]}"),
+                        "Wrong type at " + at + "ports[0].container_port: expected an integer, got a string (\"80\")"),
+                Arguments.of(c0.formatted("{\"security_context\": {\"run_as_non_root\": \"yes\"}}"),
+                        "Wrong type at " + at + "security_context.run_as_non_root: expected a boolean, got a string"
+                                + " (\"yes\")"),
+                Arguments.of(c0.formatted("{\"liveness_probe\": {\"tcp_socket\": {\"port\": 8.5}}}"),
+                        "Wrong type at " + at + "liveness_probe.tcp_socket.port: expected an integer or a string, got"
+                                + " a number (8.5)"),
+                Arguments.of(c0.formatted("{\"resources\": {\"limits\": {\"memory\": \"1 GB\"}}}"),
+                        "Invalid value at " + at + "resources.limits.memory: a string (\"1 GB\") is not a quantity"
+                                + " (such as 500m, 2, 1.5Gi or 1e3)"),
+                Arguments.of(c0.formatted("{\"env\": [null]}"),
+                        "Wrong type at " + at + "env[0]: expected an object (EnvVar), got null"),
+                Arguments.of("{\"job\": {\"spec\": {\"template\": {\"spec\": {\"node_selector\": {\"a\": null}}}}}}",
+                        "Wrong type at job.spec.template.spec.node_selector.a: expected a string, got null"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("coercions")
+    void scalarsAreReadAsStrictlyAsTheApiServerReadsThem(String body, String message) {
+        WireFormatException e = rejectJob(body);
+
+        assertEquals(422, e.status());
+        assertEquals(message, e.getMessage());
     }
 
     @Test
-    void scalarsAreCoercedAsThePythonClientDoes() {
+    void quantitiesAndIntOrStringsTakeBothOfTheirForms() {
         Job job = CODEC.readJobSubmission("""
-                {"job": {"spec": {"backoff_limit": "3", "template": {"spec": {"containers": [
-                  {"name": "job", "env": [{"name": "NUM", "value": 42}]}]}}}}}
+                {"job": {"spec": {"template": {"spec": {"containers": [{"name": "job",
+                  "resources": {"limits": {"cpu": 1.5, "memory": "1Gi"}, "requests": {"cpu": "500m", "memory": 1e9}},
+                  "liveness_probe": {"http_get": {"port": "http"}}, "readiness_probe": {"http_get": {"port": 80}}}]}}}}}
                 """.getBytes()).job();
 
-        assertEquals(3, job.getSpec().getBackoffLimit());
-        assertEquals("42", job.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().getFirst()
-                .getValue());
+        Container c = job.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertEquals(new Quantity("1.5"), c.getResources().getLimits().get("cpu"));
+        assertEquals(new Quantity("1Gi"), c.getResources().getLimits().get("memory"));
+        assertEquals(new Quantity("500m"), c.getResources().getRequests().get("cpu"));
+        assertEquals("http", c.getLivenessProbe().getHttpGet().getPort().getStrVal());
+        assertEquals(80, c.getReadinessProbe().getHttpGet().getPort().getIntVal());
     }
 
     @ParameterizedTest
@@ -396,7 +453,7 @@ class WireCodecRequestTest {
         WireFormatException e = rejectJob(body);
 
         assertEquals(400, e.status());
-        assertTrue(e.getMessage().startsWith("Malformed JSON in request body: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Malformed JSON in request body at line 1, column "), e.getMessage());
     }
 
     @Test
