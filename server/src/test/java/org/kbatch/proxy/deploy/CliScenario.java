@@ -2,6 +2,10 @@ package org.kbatch.proxy.deploy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.kbatch.client.KbatchClient;
+import org.kbatch.client.KbatchException;
 import org.kbatch.client.api.EventsApi;
 import org.kbatch.proxy.testing.KbatchCli;
 import tools.jackson.databind.JsonNode;
@@ -109,6 +114,7 @@ final class CliScenario {
         streamedLogs();
         String failing = failingJob();
         cronJobs();
+        refusalsLeaveNothing();
 
         // Delete: the Job's pods, Secret and ConfigMap go with it (owner references, the real garbage collector).
         cli.run("job", "delete", hello).ok();
@@ -175,6 +181,61 @@ final class CliScenario {
                     .asInt() + ", exit code 3, events: " + events.stream().map(e -> e.getReason()).distinct().toList());
         }
         return failing;
+    }
+
+    /**
+     * What the real API server would keep forever or refuse late is refused up front, and leaves nothing: a user's
+     * finalizer is a 422 naming the field; a fixed name is accepted once, and its second submission is Kubernetes'
+     * 409 with no Secret or ConfigMap left behind.
+     */
+    private void refusalsLeaveNothing() throws Exception {
+        List<String> before = objectsInNamespace("kept");
+        HttpResponse<String> finalizer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "jobs/"))
+                .header("Authorization", "token " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"job": {"api_version": "batch/v1", "kind": "Job",
+                          "metadata": {"generate_name": "kept-", "finalizers": ["example.com/keep-forever"]},
+                          "spec": {"template": {"spec": {"restart_policy": "Never",
+                            "containers": [{"name": "job", "image": "busybox:1.36", "command": ["true"]}]}}}},
+                         "code": null}""")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(finalizer.body(), finalizer.statusCode(), is(422));
+        assertThat(finalizer.body(), containsString("job.metadata.finalizers"));
+        assertThat(objectsInNamespace("kept"), is(before));
+        assertThat(before, is(List.of()));
+
+        try (KbatchClient client = KbatchClient.connect(url, token)) {
+            org.kbatch.client.model.Job fixed = KbatchClient.newJob("fixed").image("busybox:1.36")
+                    .command("true").env("SECRET_VALUE", "s3cret").build();
+            fixed.getMetadata().setGenerateName(null);
+            fixed.getMetadata().setName("fixed-name");
+            assertThat(client.submit(fixed).getMetadata().getName(), is("fixed-name"));
+            List<String> once = objectsInNamespace("fixed-name");
+            assertThat(once.toString(), once.contains("job/fixed-name"), is(true));
+            KbatchException again = org.junit.jupiter.api.Assertions.assertThrows(KbatchException.class,
+                    () -> client.submit(fixed));
+            assertThat(again.status(), is(409));
+            assertThat(again.detail(), containsString("jobs.batch \"fixed-name\" already exists"));
+            assertThat("the second submission left nothing", objectsInNamespace("fixed-name"), is(once));
+            record("refusals", "finalizers: " + finalizer.statusCode() + " " + finalizer.body()
+                    + "; the same fixed name twice: " + again.status() + " " + again.detail());
+            client.deleteJob("fixed-name");
+        }
+    }
+
+    /** The Jobs, CronJobs, Secrets and ConfigMaps of the user's namespace whose names start so, as kubectl lists them. */
+    private List<String> objectsInNamespace(String prefix) {
+        List<String> names = new ArrayList<>();
+        admin.batch().v1().jobs().inNamespace(namespace).list().getItems()
+                .forEach(j -> names.add("job/" + j.getMetadata().getName()));
+        admin.batch().v1().cronjobs().inNamespace(namespace).list().getItems()
+                .forEach(j -> names.add("cronjob/" + j.getMetadata().getName()));
+        admin.secrets().inNamespace(namespace).list().getItems()
+                .forEach(o -> names.add("secret/" + o.getMetadata().getName()));
+        admin.configMaps().inNamespace(namespace).list().getItems()
+                .forEach(o -> names.add("configmap/" + o.getMetadata().getName()));
+        names.removeIf(n -> !n.substring(n.indexOf('/') + 1).startsWith(prefix));
+        names.sort(null);
+        return names;
     }
 
     private void cronJobs() throws Exception {
