@@ -137,6 +137,8 @@ class DeploymentIT {
                 "spec", Map.of("hard", Map.of("pods", "20"))));
         app.put("user_limit_range", Map.of("apiVersion", "v1", "kind", "LimitRange", "spec", Map.of("limits",
                 List.of(Map.of("type", "Container", "defaultRequest", Map.of("cpu", "50m", "memory", "32Mi"))))));
+        // And the empty-namespace cleanup (list, patch, delete namespaces), quick here: 20 s empty, swept every 10 s.
+        app.put("delete_empty_namespaces_after", "20");
         // Test only: this cluster's pods reach the hub and the API server on the host's loopback only.
         app.put("extra_env", Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1",
                 "KUBERNETES_SERVICE_PORT", cluster.get("K8S_API_PORT")));
@@ -199,6 +201,18 @@ class DeploymentIT {
         REPORT.addAll(steps);
         assertThat("the quota was created in the user's namespace", cluster.admin().resourceQuotas()
                 .inNamespace("kbatch-alice").withName("kbatch-user-quota").get() != null, is(true));
+        // Everything of alice's is deleted: the namespace the proxy created is removed once it was empty for 20 s.
+        long emptySince = System.nanoTime();
+        long deadline = emptySince + TimeUnit.SECONDS.toNanos(120);
+        while (cluster.admin().namespaces().withName("kbatch-alice").get() != null) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the empty namespace kbatch-alice was not cleaned up: "
+                        + cluster.admin().namespaces().withName("kbatch-alice").get().getMetadata());
+            }
+            Thread.sleep(1000);
+        }
+        REPORT.add("  ok  the empty namespace kbatch-alice was deleted "
+                + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - emptySince) + " s after the last job's delete");
 
         theProxysOwnMissingPermissionIsTheDeploymentsFault(url, podName);
     }
