@@ -52,6 +52,7 @@ final class CliScenario {
     private final String url;
     private final String token;
     private final String namespace;
+    private boolean shared;
     private final Path work;
     private final List<String> transcript = new ArrayList<>();
 
@@ -62,6 +63,15 @@ final class CliScenario {
         this.token = token;
         this.namespace = namespace;
         this.work = cli.home();
+    }
+
+    /**
+     * In a namespace shared by every user ({@code KBATCH_JOB_NAMESPACE}): a fixed name becomes a generateName there,
+     * so names never collide across users, and the user's objects are found by their username label.
+     */
+    CliScenario inSharedNamespace() {
+        this.shared = true;
+        return this;
     }
 
     /** The steps, in order; returns the transcript (one line per step, with what the CLI printed that matters). */
@@ -208,6 +218,17 @@ final class CliScenario {
                     .command("true").env("SECRET_VALUE", "s3cret").build();
             fixed.getMetadata().setGenerateName(null);
             fixed.getMetadata().setName("fixed-name");
+            if (shared) {
+                String first = client.submit(fixed).getMetadata().getName();
+                String second = client.submit(fixed).getMetadata().getName();
+                assertThat(first + " " + second, first.startsWith("fixed-name-") && second.startsWith("fixed-name-")
+                        && !first.equals(second), is(true));
+                record("refusals", "finalizers: " + finalizer.statusCode() + " " + finalizer.body()
+                        + "; a fixed name in the shared namespace, twice: " + first + ", " + second);
+                client.deleteJob(first);
+                client.deleteJob(second);
+                return;
+            }
             assertThat(client.submit(fixed).getMetadata().getName(), is("fixed-name"));
             List<String> once = objectsInNamespace("fixed-name");
             assertThat(once.toString(), once.contains("job/fixed-name"), is(true));

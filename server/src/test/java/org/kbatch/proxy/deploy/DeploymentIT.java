@@ -218,6 +218,66 @@ class DeploymentIT {
     }
 
     /**
+     * The chart upgraded to one namespace for every user's jobs ({@code app.job_namespace}, no namespace created):
+     * its RBAC is then a Role in that namespace only, and the same scenario works under it.
+     */
+    @Test
+    @Order(3)
+    void theCliWorksInASharedNamespaceUnderTheChartsRole() throws Exception {
+        String shared = "kbatch-shared";
+        cluster.kubectl("create", "namespace", shared).ok();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (cluster.admin().serviceAccounts().inNamespace(shared).withName("default").get() == null) {
+            assertThat("the namespace's default ServiceAccount", System.nanoTime() < deadline, is(true));
+            Thread.sleep(500);
+        }
+        String registry = cluster.get("K8S_REGISTRY");
+        int port = freePort(); // a new port: with hostNetwork the old pod holds the first until the new one is Ready
+        Map<String, Object> app = new LinkedHashMap<>();
+        app.put("jupyterhub_api_url", hub.get("JUPYTERHUB_API_URL"));
+        app.put("jupyterhub_api_token", hub.get("JUPYTERHUB_API_TOKEN"));
+        app.put("port", port);
+        app.put("job_template", JOB_TEMPLATE);
+        app.put("create_user_namespace", false);
+        app.put("job_namespace", shared);
+        app.put("extra_env", Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1",
+                "KUBERNETES_SERVICE_PORT", cluster.get("K8S_API_PORT")));
+        Path valuesFile = work.resolve("shared-values.yaml");
+        YAML.writeValue(valuesFile.toFile(), Map.of(
+                "image", Map.of("repository", registry + "/kbatch-proxy", "tag", "test"),
+                "hostNetwork", true,
+                "app", app));
+        new Helm(REPO.resolve("helm/kbatch-proxy")).upgrade().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
+                .withKubeConfig(cluster.kubeconfig()).withValuesFile(valuesFile).waitReady().withTimeout(240).call();
+
+        assertThat("no ClusterRole in this mode", cluster.admin().rbac().clusterRoles().withName(RELEASE).get(),
+                is((Object) null));
+        var role = cluster.admin().rbac().roles().inNamespace(shared).withName(RELEASE).get();
+        REPORT.add("Upgraded to job_namespace " + shared + ": Role " + RELEASE + " in " + shared + ":");
+        for (PolicyRule rule : role.getRules()) {
+            REPORT.add("    " + rule.getApiGroups() + " " + rule.getResources() + " " + rule.getVerbs());
+        }
+        String url = "http://127.0.0.1:" + port + "/";
+        List<String> steps = new CliScenario(new KbatchCli(Files.createDirectories(work.resolve("shared-cli"))),
+                cluster.admin(), url, hub.get("HUB_ALICE_TOKEN"), shared).inSharedNamespace().run();
+        REPORT.add("The CLI in the shared namespace (user alice):");
+        REPORT.addAll(steps);
+        // Bob, in the same namespace, neither sees nor reaches alice's job (isolation by the username label).
+        KbatchCli alice = new KbatchCli(work.resolve("shared-cli"));
+        String hers = JSON.readTree(alice.run("job", "submit", "--name", "hers", "--image", "busybox:1.36",
+                "--command", "[\"true\"]", "-o", "json").ok().stdout()).at("/metadata/name").asString();
+        KbatchCli bob = new KbatchCli(Files.createDirectories(work.resolve("shared-bob")));
+        bob.run("configure", "--kbatch-url", url, "--token", hub.get("HUB_BOB_TOKEN")).ok();
+        assertThat(bob.run("job", "list", "-o", "json").ok().stdout(), not(containsString(hers)));
+        KbatchCli.Result show = bob.run("job", "show", hers);
+        assertThat(show.status(), is(1));
+        assertThat(show.stderr(), containsString("404"));
+        assertThat(bob.run("job", "delete", hers).status(), is(1));
+        alice.run("job", "delete", hers).ok();
+        REPORT.add("  ok  bob, in the same namespace: alice's " + hers + " is not in his list, show and delete are 404");
+    }
+
+    /**
      * A rule taken out of the chart's ClusterRole: the user's request that needs it is a 500 that names the missing
      * permission, not the proxy's identity, and the proxy's log has Kubernetes' own words for the operator.
      */
