@@ -170,10 +170,12 @@ class DeploymentIT {
                 "touch /app/written");
         assertThat(write.status(), not(is(0)));
         assertThat(write.output(), containsString("Read-only file system"));
-        REPORT.add("Pod " + podName + ": Ready; serviceAccountName " + pod.getSpec().getServiceAccountName()
-                + "; container securityContext " + JSON.writeValueAsString(securityContext)
-                + "; pod securityContext " + JSON.writeValueAsString(pod.getSpec().getSecurityContext())
-                + "; id -u in the container: " + uid + "; touch /app/written: " + write.output().strip());
+        REPORT.add("kubectl -n jhub get pod " + podName + " -o jsonpath=<serviceAccountName, securityContexts>:");
+        REPORT.add("    " + cluster.kubectl("-n", RELEASE_NAMESPACE, "get", "pod", podName, "-o",
+                "jsonpath=serviceAccountName={.spec.serviceAccountName} pod={.spec.securityContext}"
+                        + " container={.spec.containers[0].securityContext}").ok().output().strip());
+        REPORT.add("    in the container: id -u = " + uid + "; touch /app/written: " + write.output().strip()
+                .replace("\n", " "));
 
         // The image's AppCDS archive maps (-Xshare:on fails otherwise) and holds the server's classes; a second server
         // in the pod cannot bind the port the first one holds, and says so.
@@ -185,11 +187,8 @@ class DeploymentIT {
         assertThat(cds.output(), containsString("kbatch-proxy: cannot listen on 0.0.0.0:" + port));
         REPORT.add("In the pod, a second server with -Xshare:on: " + cds.output().strip().replace("\n", " | "));
 
-        ClusterRole role = cluster.admin().rbac().clusterRoles().withName(RELEASE).get();
-        REPORT.add("The RBAC it ran under (ClusterRole " + RELEASE + ", bound to jhub:kbatch-proxy):");
-        for (PolicyRule rule : role.getRules()) {
-            REPORT.add("    " + rule.getApiGroups() + " " + rule.getResources() + " " + rule.getVerbs());
-        }
+        REPORT.add("The RBAC it ran under (kubectl describe clusterrole " + RELEASE + "; bound to jhub:kbatch-proxy):");
+        REPORT.add(cluster.kubectl("describe", "clusterrole", RELEASE).ok().output().stripTrailing());
         String canReadSecrets = cluster.kubectl("auth", "can-i", "get", "secrets", "-n", "kbatch-alice",
                 "--as=system:serviceaccount:jhub:kbatch-proxy").output().strip();
         assertThat("the proxy cannot read users' Secrets", canReadSecrets, is("no"));
