@@ -24,7 +24,6 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param host                     interface to listen on ({@code KBATCH_HOST}, default {@code 0.0.0.0})
  * @param port                     port to listen on ({@code KBATCH_PORT}, default 8080; 0 picks a free port)
  * @param hubApiUrl                {@code JUPYTERHUB_API_URL}, e.g. {@code http://hub:8081/hub/api}
- * @param hubApiToken              {@code JUPYTERHUB_API_TOKEN}, the service's own token (never logged)
  * @param serviceName              {@code JUPYTERHUB_SERVICE_NAME}, default {@code kbatch}
  * @param accessScopes             {@code JUPYTERHUB_OAUTH_ACCESS_SCOPES} (JSON list); default
  *                                 {@code ["access:services!service=<serviceName>"]}
@@ -59,7 +58,6 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public record ProxyConfig(String host,
                           int port,
                           String hubApiUrl,
-                          String hubApiToken,
                           String serviceName,
                           List<String> accessScopes,
                           String prefix,
@@ -94,7 +92,6 @@ public record ProxyConfig(String host,
                 listenerSetting(config, "KBATCH_HOST", "server.host").orElse("0.0.0.0"),
                 listenerPort(config),
                 string(config, "JUPYTERHUB_API_URL").map(u -> u.replaceAll("/+$", "")).orElse(null),
-                string(config, "JUPYTERHUB_API_TOKEN").orElse(null),
                 serviceName,
                 accessScopes(config, serviceName),
                 prefix,
@@ -115,14 +112,6 @@ public record ProxyConfig(String host,
                 string(config, "KBATCH_DELETE_EMPTY_NAMESPACES_AFTER")
                         .map(raw -> duration("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER", raw)).orElse(null),
                 imageReference(config, "KBATCH_INIT_CONTAINER_IMAGE", "busybox:1.36"));
-    }
-
-    /** The same configuration with other hub settings (the demo mode brings its own hub). */
-    public ProxyConfig withHub(String apiUrl, String apiToken) {
-        return new ProxyConfig(host, port, apiUrl, apiToken, serviceName, accessScopes, prefix, profiles, jobTemplate,
-                jobExtraEnv, ttlSecondsAfterFinished, createUserNamespace, maxPayloadBytes, podSecurity,
-                allowServiceAccounts, kubernetesTimeoutSeconds, jobNamespace, namespaceByGroup, denyWithoutGroup,
-                userResourceQuota, userLimitRange, deleteEmptyNamespacesAfter, initContainerImage);
     }
 
     /** Fails unless a hub is configured: without one no token can be checked. */

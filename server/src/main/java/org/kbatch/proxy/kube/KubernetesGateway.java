@@ -61,10 +61,6 @@ public final class KubernetesGateway {
         this.metrics = metrics;
     }
 
-    public KubernetesClient client() {
-        return client;
-    }
-
     /**
      * Creates the namespace with these labels; one that exists already (409) is fine and left as it is. A namespace
      * seen to exist (created, or answered 409) is remembered and not POSTed again: after a user's first submission

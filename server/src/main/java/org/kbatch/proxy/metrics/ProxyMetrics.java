@@ -118,10 +118,6 @@ public final class ProxyMetrics {
         return activeStreams::decrementAndGet;
     }
 
-    public int activeLogStreams() {
-        return activeStreams.get();
-    }
-
     private double hitRatio() {
         long h = cacheHits.sum();
         long total = h + cacheMisses.sum();

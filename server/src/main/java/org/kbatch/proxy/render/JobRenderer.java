@@ -1,8 +1,5 @@
 package org.kbatch.proxy.render;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -94,17 +91,6 @@ public final class JobRenderer {
                 .withName(meta.getName())
                 .withUid(meta.getUid())
                 .build();
-    }
-
-    /** A copy of {@code object} whose only owner is {@code owner} (the reference replaces any owners). */
-    public static <T extends HasMetadata> T withOwner(T object, OwnerReference owner) {
-        Objects.requireNonNull(owner, "owner");
-        T copy = Models.SERIALIZATION.clone(object);
-        if (copy.getMetadata() == null) {
-            copy.setMetadata(new ObjectMeta());
-        }
-        copy.getMetadata().setOwnerReferences(new ArrayList<>(List.of(owner)));
-        return copy;
     }
 
     private static ObjectMeta identified(ObjectMeta meta, String namespace, String username, String label) {

@@ -35,11 +35,6 @@ public final class Tenancy {
         this.createUserNamespace = createUserNamespace;
     }
 
-    /** The per-user namespaces of the reference. */
-    public static Tenancy perUser(boolean createUserNamespace) {
-        return new Tenancy(null, Map.of(), false, createUserNamespace);
-    }
-
     public Placement place(HubUser user) {
         Optional<String> byGroup = groupNamespace(user.groups());
         if (byGroup.isPresent()) {

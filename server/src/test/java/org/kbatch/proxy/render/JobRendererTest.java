@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -195,16 +194,13 @@ class JobRendererTest {
     }
 
     @Test
-    void withOwnerReplacesTheOwnersOfACopy() {
+    void theOwnerReferenceNamesTheCreatedWorkload() {
         RenderedSubmission<Job> r = JobRenderer.render(Samples.jobWorkload(), null, CALLER, RenderSettings.defaults());
-        Secret secret = r.secret();
-        String before = WireFixtures.SERIALIZATION.asJson(secret);
         OwnerReference owner = JobRenderer.ownerReference(new JobBuilder(r.workload()).editMetadata()
                 .withName("n").withUid("u").endMetadata().build());
-        Secret owned = JobRenderer.withOwner(secret, owner);
-        assertEquals(before, WireFixtures.SERIALIZATION.asJson(secret));
-        assertEquals(List.of(owner), owned.getMetadata().getOwnerReferences());
-        assertEquals(secret.getData(), owned.getData());
+        assertEquals(List.of("batch/v1", "Job", "n", "u"),
+                List.of(owner.getApiVersion(), owner.getKind(), owner.getName(), owner.getUid()));
+        assertThrows(IllegalArgumentException.class, () -> JobRenderer.ownerReference(r.workload()));
     }
 
     @Test
