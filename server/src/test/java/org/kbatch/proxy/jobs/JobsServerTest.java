@@ -307,7 +307,7 @@ class JobsServerTest {
                         + "\"message\":" + tools.jackson.databind.json.JsonMapper.builder().build()
                         .writeValueAsString(refusal) + "}").once();
         java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.kbatch.proxy.errors");
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.kbatch.proxy.http");
         java.util.logging.Handler capture = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord record) {

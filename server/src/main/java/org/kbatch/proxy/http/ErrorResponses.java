@@ -1,4 +1,4 @@
-package org.kbatch.proxy.errors;
+package org.kbatch.proxy.http;
 
 import java.lang.System.Logger.Level;
 
@@ -11,8 +11,8 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingResponse;
 import jakarta.validation.ValidationException;
+import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.auth.HubUnavailableException;
-import org.kbatch.proxy.http.Json;
 
 /**
  * The one place that turns failures into {@code {"detail": ...}} answers with the right status. Nothing here

@@ -1,5 +1,6 @@
-package org.kbatch.proxy.errors;
+package org.kbatch.proxy.http;
 
+import org.kbatch.proxy.errors.ApiException;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;

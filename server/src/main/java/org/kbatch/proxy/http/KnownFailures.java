@@ -1,4 +1,4 @@
-package org.kbatch.proxy.errors;
+package org.kbatch.proxy.http;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.wire.WireFormatException;
 import tools.jackson.core.JacksonException;
 

@@ -1,12 +1,12 @@
-package org.kbatch.proxy.metrics;
+package org.kbatch.proxy.http;
 
+import org.kbatch.proxy.metrics.ProxyMetrics;
 import java.util.regex.Pattern;
 
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import org.kbatch.proxy.errors.ErrorResponses;
 
 /**
  * Times every request under the prefix by route. The route is the path with the caller's object names replaced by
