@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import io.helidon.config.Config;
 import org.kbatch.proxy.policy.PodSecurityLevel;
+import org.kbatch.proxy.naming.KubernetesNames;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -182,10 +183,8 @@ public record ProxyConfig(String host,
                 .orElseThrow(() -> new ConfigException(name, "must be true or false, got '" + raw.get() + "'"));
     }
 
-    private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-
     private static String dnsLabel(String variable, String namespace) {
-        if (!DNS_LABEL.matcher(namespace).matches()) {
+        if (!KubernetesNames.isDnsLabel(namespace)) {
             throw new ConfigException(variable, "'" + namespace + "' is not a valid namespace name");
         }
         return namespace;

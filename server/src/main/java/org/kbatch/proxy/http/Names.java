@@ -1,10 +1,10 @@
 package org.kbatch.proxy.http;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import org.kbatch.proxy.config.PydanticBoolean;
 import org.kbatch.proxy.errors.ApiException;
+import org.kbatch.proxy.naming.KubernetesNames;
 
 /**
  * Checks the names and flags that arrive in paths and queries before they reach a Kubernetes call: an object name
@@ -12,15 +12,13 @@ import org.kbatch.proxy.errors.ApiException;
  */
 public final class Names {
 
-    private static final Pattern DNS_1123_SUBDOMAIN =
-            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-
     private Names() {
     }
 
     /** The name, if it can name a Kubernetes object; else a 422 naming what was wrong. */
     public static String objectName(String what, String name) {
-        if (name == null || name.isEmpty() || name.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(name).matches()) {
+        if (name == null || name.isEmpty() || name.length() > KubernetesNames.MAX_SUBDOMAIN
+                || !KubernetesNames.hasSubdomainSyntax(name)) {
             throw new ApiException(422, "Invalid " + what + " name '" + printable(name)
                     + "': must be lower-case letters, digits, '-' and '.', start and end with a letter or digit,"
                     + " at most 253 characters");

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
 import org.kbatch.proxy.errors.ApiException;
+import org.kbatch.proxy.naming.KubernetesNames;
 
 /**
  * What the Kubernetes API server would refuse in a submission, checked before anything is created, so that the user
@@ -45,17 +46,13 @@ public final class ApiServerRules {
     static final int MAX_JOB_NAME = 63;
     /** A CronJob's jobs are named {@code <cronjob>-<11 characters>}, and a Job's name may have 63. */
     static final int MAX_CRONJOB_NAME = 52;
-    static final int MAX_NAME = 253;
+    static final int MAX_NAME = KubernetesNames.MAX_SUBDOMAIN;
     static final int MAX_LABEL_VALUE = 63;
     static final int MAX_ANNOTATIONS_BYTES = 256 * 1024;
     /** The most literal env values a Secret holds (Kubernetes' limit on a Secret's data). */
     static final long MAX_ENV_BYTES = 1024 * 1024;
     private static final int MAX_PROBLEMS = 10;
 
-    private static final Pattern DNS_1123_SUBDOMAIN =
-            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final Pattern NAME_PART = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-    private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String SUBDOMAIN_RULE = "lower-case letters, digits, '-' and '.', starting and ending with a"
@@ -177,7 +174,7 @@ public final class ApiServerRules {
     }
 
     static boolean isSubdomain(String name) {
-        return name.length() <= MAX_NAME && DNS_1123_SUBDOMAIN.matcher(name).matches();
+        return name.length() <= MAX_NAME && KubernetesNames.hasSubdomainSyntax(name);
     }
 
     /**
@@ -213,7 +210,7 @@ public final class ApiServerRules {
             String keyProblem = qualifiedNameProblem(key);
             if (keyProblem != null) {
                 problems.add(where + ": " + quoted(key) + " is not a valid label key: " + keyProblem);
-            } else if (value.length() > MAX_LABEL_VALUE || !LABEL_VALUE.matcher(value).matches()) {
+            } else if (value.length() > MAX_LABEL_VALUE || !KubernetesNames.hasLabelValueSyntax(value)) {
                 problems.add(where + ": " + quoted(value) + " is not a valid label value: at most " + MAX_LABEL_VALUE
                         + " characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit"
                         + " (or empty)");
@@ -250,7 +247,7 @@ public final class ApiServerRules {
         if (prefix != null && (prefix.isEmpty() || !isSubdomain(prefix))) {
             return rule;
         }
-        if (name.isEmpty() || name.length() > 63 || !NAME_PART.matcher(name).matches()) {
+        if (name.isEmpty() || name.length() > 63 || !KubernetesNames.hasQualifiedNamePartSyntax(name)) {
             return rule;
         }
         return null;

@@ -3,7 +3,6 @@ package org.kbatch.proxy.render;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -18,6 +17,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpecBuilder;
 import org.kbatch.proxy.naming.UsernameLabel;
+import org.kbatch.proxy.naming.KubernetesNames;
 
 /**
  * The steps for a submission with code: the user's directory arrives as a ConfigMap holding a zip (key {@code code}),
@@ -40,7 +40,6 @@ final class CodeSteps {
             "echo [unzip]; unzip -d /code/ /code-zipped/code.b64 ;echo [ls code] ; ls /code ;";
     /** Init container name when {@code <generateName>-init} would not be a valid container name (too long, ...). */
     static final String FALLBACK_INIT_CONTAINER_NAME = "kbatch-unzip-code";
-    private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     private CodeSteps() {
     }
@@ -142,6 +141,6 @@ final class CodeSteps {
 
     private static String initContainerName(String base) {
         String name = (base == null ? "kbatch" : base) + "-init";
-        return DNS_1123_LABEL.matcher(name).matches() ? name : FALLBACK_INIT_CONTAINER_NAME;
+        return KubernetesNames.isDnsLabel(name) ? name : FALLBACK_INIT_CONTAINER_NAME;
     }
 }
