@@ -152,7 +152,7 @@ public final class Main {
             RenderSettings settings;
             try {
                 settings = new RenderSettings(config.jobTemplate(), config.jobExtraEnv(), config.ttlSecondsAfterFinished(),
-                        config.initContainerImage(), "IfNotPresent");
+                        config.initContainerImage(), RenderSettings.DEFAULT_INIT_IMAGE_PULL_POLICY);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", e.getMessage());
             }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import io.helidon.config.Config;
 import org.kbatch.proxy.policy.PodSecurityLevel;
 import org.kbatch.proxy.naming.KubernetesNames;
+import org.kbatch.proxy.render.RenderSettings;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -112,7 +113,7 @@ public record ProxyConfig(String host,
                 yamlObject(config, "KBATCH_USER_LIMIT_RANGE_FILE", "LimitRange"),
                 string(config, "KBATCH_DELETE_EMPTY_NAMESPACES_AFTER")
                         .map(raw -> duration("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER", raw)).orElse(null),
-                imageReference(config, "KBATCH_INIT_CONTAINER_IMAGE", "busybox:1.36"));
+                imageReference(config, "KBATCH_INIT_CONTAINER_IMAGE", RenderSettings.DEFAULT_INIT_IMAGE));
     }
 
     /** Fails unless a hub is configured: without one no token can be checked. */

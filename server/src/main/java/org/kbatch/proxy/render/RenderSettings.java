@@ -30,12 +30,14 @@ public record RenderSettings(Map<String, Object> jobTemplate, Map<String, String
      * job with code), any image with {@code sh} and {@code unzip} will do.
      */
     public static final String DEFAULT_INIT_IMAGE = "busybox:1.36";
+    /** Pulled only when the node lacks it, so a mirrored or pre-pulled image works on an air-gapped cluster. */
+    public static final String DEFAULT_INIT_IMAGE_PULL_POLICY = "IfNotPresent";
     /** The name of the admin template's init container that sets the unzip container's image. */
     public static final String INIT_CONTAINER_OVERRIDE = "kbatch-unzip-code";
 
     /** The settings with the default unzip image. */
     public RenderSettings(Map<String, Object> jobTemplate, Map<String, String> extraEnv, long ttlSecondsAfterFinished) {
-        this(jobTemplate, extraEnv, ttlSecondsAfterFinished, DEFAULT_INIT_IMAGE, "IfNotPresent");
+        this(jobTemplate, extraEnv, ttlSecondsAfterFinished, DEFAULT_INIT_IMAGE, DEFAULT_INIT_IMAGE_PULL_POLICY);
     }
 
     /**
