@@ -2,6 +2,7 @@ package org.kbatch.proxy.jobs;
 
 import java.util.Optional;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -80,11 +81,11 @@ public final class JobsEndpoints extends JobsService {
                                     Optional<Boolean> ignored) {
         Caller caller = Caller.of(request, tenancy);
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
-        String podName = podWhoseLogs(caller.scope(), Names.objectName("job or pod", jobName));
+        Pod pod = podWhoseLogs(caller.scope(), Names.objectName("job or pod", jobName));
         if (stream) {
-            LogResponses.stream(response, kube.followPodLog(caller.scope(), podName), metrics);
+            LogResponses.stream(response, kube.followPodLog(caller.scope(), pod), metrics);
         } else {
-            LogResponses.send(response, kube.podLog(caller.scope(), podName));
+            LogResponses.send(response, kube.podLog(caller.scope(), pod));
         }
     }
 
@@ -94,11 +95,9 @@ public final class JobsEndpoints extends JobsService {
      * CLIs (0.3, 0.4) still use for {@code kbatch pod logs POD}. Whatever is not the caller's counts as absent, so
      * another user's pod gets the same 404 as a name that exists nowhere.
      */
-    private String podWhoseLogs(Scope scope, String name) {
-        return kube.firstPodOfJob(scope, name).map(pod -> pod.getMetadata().getName())
-                .or(() -> kube.findPod(scope, name)
-                        .filter(pod -> kube.findJob(scope, name).isEmpty())
-                        .map(pod -> pod.getMetadata().getName()))
+    private Pod podWhoseLogs(Scope scope, String name) {
+        return kube.firstPodOfJob(scope, name)
+                .or(() -> kube.findPod(scope, name).filter(pod -> kube.findJob(scope, name).isEmpty()))
                 .orElseThrow(() -> new ApiException(404, "No pods found for job " + name));
     }
 

@@ -314,10 +314,15 @@ public final class KubernetesGateway {
         return Optional.empty();
     }
 
-    /** The pod's log so far, as a stream (not buffered whole). */
+    /** The pod's log so far, as a stream (not buffered whole); a pod that is not the caller's is a 404. */
     public InputStream podLog(Scope scope, String pod) {
         requirePod(scope, pod);
         return metrics.kubernetes("get-log", () -> log(scope.namespace(), pod, false));
+    }
+
+    /** The log so far of a pod already found through {@code scope} (so the caller's): no second look-up. */
+    public InputStream podLog(Scope scope, Pod owned) {
+        return metrics.kubernetes("get-log", () -> log(scope.namespace(), owned.getMetadata().getName(), false));
     }
 
     /**
@@ -327,6 +332,11 @@ public final class KubernetesGateway {
     public InputStream followPodLog(Scope scope, String pod) {
         requirePod(scope, pod);
         return metrics.kubernetes("follow-log", () -> log(scope.namespace(), pod, true));
+    }
+
+    /** {@link #followPodLog(Scope, String)} for a pod already found through {@code scope}: no second look-up. */
+    public InputStream followPodLog(Scope scope, Pod owned) {
+        return metrics.kubernetes("follow-log", () -> log(scope.namespace(), owned.getMetadata().getName(), true));
     }
 
     /**
