@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.kbatch.proxy.testing.TestServers;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -54,10 +55,10 @@ class StartupFailureTest {
 
     @Test
     void helidonsOwnListenerSettingsAreAccepted() throws Exception {
-        int viaEnvironment = freePort();
+        int viaEnvironment = TestServers.freePort();
         assertThat(listeningLine(Map.of("SERVER_PORT", Integer.toString(viaEnvironment), "SERVER_HOST", "127.0.0.1"),
                 List.of()), is("kbatch-proxy listening on http://127.0.0.1:" + viaEnvironment + "/"));
-        int viaProperty = freePort();
+        int viaProperty = TestServers.freePort();
         assertThat(listeningLine(Map.of(), List.of("-Dserver.port=" + viaProperty, "-Dserver.host=127.0.0.1")),
                 is("kbatch-proxy listening on http://127.0.0.1:" + viaProperty + "/"));
     }
@@ -93,12 +94,6 @@ class StartupFailureTest {
             return "(exited with " + p.waitFor() + " before listening)";
         } finally {
             p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

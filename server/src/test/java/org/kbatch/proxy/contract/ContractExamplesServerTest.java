@@ -226,10 +226,7 @@ class ContractExamplesServerTest {
 
     /** A second server whose hub refuses connections: an uncached token cannot be checked. */
     private Answer withHubDown() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = TestServers.freePort();
         ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", "http://127.0.0.1:" + closed + "/hub/api"));
         WebServer orphan = Main.start(config, TestServers.parts(config));
         try {

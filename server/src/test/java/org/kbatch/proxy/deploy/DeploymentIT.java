@@ -1,6 +1,5 @@
 package org.kbatch.proxy.deploy;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kbatch.proxy.testing.KbatchCli;
 import org.kbatch.proxy.testing.RealCluster;
 import org.kbatch.proxy.testing.RealCluster.Command;
+import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -75,7 +75,7 @@ class DeploymentIT {
         cluster = sharedCluster;
         Files.createDirectories(HUB_DIR);
         Command.run(Map.of(), 60, HUB_TOOL.toString(), "start", HUB_DIR.toString(), "--port",
-                Integer.toString(freePort())).ok();
+                Integer.toString(TestServers.freePort())).ok();
         hub = JSON.readValue(HUB_DIR.resolve("hub.json").toFile(), new TypeReference<Map<String, String>>() { });
     }
 
@@ -91,7 +91,7 @@ class DeploymentIT {
     void theCliWorksThroughThePlainJar() throws Exception {
         Path template = work.resolve("job-template.yaml");
         YAML.writeValue(template.toFile(), JOB_TEMPLATE);
-        int port = freePort();
+        int port = TestServers.freePort();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target/kbatch-proxy.jar").toAbsolutePath().toString());
         pb.environment().keySet().removeIf(k -> k.startsWith("KBATCH_") || k.startsWith("JUPYTERHUB_"));
@@ -126,7 +126,7 @@ class DeploymentIT {
         String built = buildAndPushImage(registry + "/kbatch-proxy:test");
         REPORT.add("Image: " + built);
 
-        int port = freePort();
+        int port = TestServers.freePort();
         Map<String, Object> app = new LinkedHashMap<>();
         app.put("jupyterhub_api_url", hub.get("JUPYTERHUB_API_URL"));
         app.put("jupyterhub_api_token", hub.get("JUPYTERHUB_API_TOKEN"));
@@ -231,7 +231,7 @@ class DeploymentIT {
             Thread.sleep(500);
         }
         String registry = cluster.get("K8S_REGISTRY");
-        int port = freePort(); // a new port: with hostNetwork the old pod holds the first until the new one is Ready
+        int port = TestServers.freePort(); // a new port: with hostNetwork the old pod holds the first until the new one is Ready
         Map<String, Object> app = new LinkedHashMap<>();
         app.put("jupyterhub_api_url", hub.get("JUPYTERHUB_API_URL"));
         app.put("jupyterhub_api_token", hub.get("JUPYTERHUB_API_TOKEN"));
@@ -338,12 +338,6 @@ class DeploymentIT {
                 throw new AssertionError(why.call());
             }
             Thread.sleep(250);
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

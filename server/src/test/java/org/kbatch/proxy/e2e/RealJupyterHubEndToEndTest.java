@@ -57,10 +57,7 @@ class RealJupyterHubEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(HUB_DIR);
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = TestServers.freePort();
         Process start = new ProcessBuilder(HUB_TOOL.toString(), "start", HUB_DIR.toString(), "--port", Integer.toString(port))
                 .redirectErrorStream(true).start();
         String output = new String(start.getInputStream().readAllBytes());

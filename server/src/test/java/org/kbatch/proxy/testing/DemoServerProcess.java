@@ -1,7 +1,6 @@
 package org.kbatch.proxy.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,10 +28,7 @@ public final class DemoServerProcess implements AutoCloseable {
 
     /** Starts it, writing its output to {@code log}, and waits (at most a minute) until it answers. */
     public static DemoServerProcess start(Path log, Map<String, String> env) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = TestServers.freePort();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.kbatch.proxy.Main", "--demo");
         pb.environment().keySet().removeIf(k -> k.startsWith("KBATCH_") || k.startsWith("JUPYTERHUB_"));

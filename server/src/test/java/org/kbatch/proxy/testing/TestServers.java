@@ -48,6 +48,15 @@ public final class TestServers {
         return Main.Components.create(config, KubernetesClients.forUrl("http://127.0.0.1:9/"));
     }
 
+    /** A loopback port that was free a moment ago (for a server a test starts, or one that must refuse connections). */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static Map<String, String> token(String token) {
         return Map.of("Authorization", "token " + token);
     }
