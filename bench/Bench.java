@@ -68,7 +68,7 @@ public final class Bench {
     /** Every knob, from the environment; the defaults keep a run within about 4 minutes on 2 cores. */
     record Settings(int concurrency, double warmupSeconds, double roundSeconds, int rounds, int starts,
                     long logBytes, long logSmallBytes, int logLineBytes, int delayLines, int delayIntervalMillis,
-                    int listJobs, String serverJavaOpts, String jfr, Path jar, Path out, String apiUrl,
+                    int listJobs, String serverJavaOpts, String jfr, Path jar, Path demoJar, Path out, String apiUrl,
                     int maxSeconds, String commit, List<String> cases) {
 
         static Settings fromEnvironment(Path root) {
@@ -89,6 +89,7 @@ public final class Bench {
                     env("BENCH_SERVER_JAVA_OPTS", ChartJvm.read(root).benchOptions()),
                     env("BENCH_JFR", ""),
                     root.resolve(env("BENCH_JAR", "server/target/kbatch-proxy.jar")),
+                    root.resolve(env("BENCH_DEMO_JAR", "demo/target/kbatch-proxy-demo.jar")),
                     root.resolve(env("BENCH_OUT", "bench/out")),
                     env("BENCH_API_URL", ""),
                     intEnv("BENCH_MAX_SECONDS", 480),
@@ -171,8 +172,10 @@ public final class Bench {
         }
         S = Settings.fromEnvironment(ROOT);
         Files.createDirectories(S.out());
-        if (!Files.isRegularFile(S.jar())) {
-            throw new IllegalStateException("no server jar at " + S.jar() + ": build it (bench/run.sh does)");
+        for (Path jar : List.of(S.jar(), S.demoJar())) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException("no jar at " + jar + ": build it (bench/run.sh does)");
+            }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(Bench::stopServers));
         Thread watchdog = Thread.ofPlatform().daemon().name("bench-watchdog").start(() -> {
@@ -191,7 +194,10 @@ public final class Bench {
             RSS.start();
             log("server JVM options: %s (%s)", S.serverJavaOpts(), env("BENCH_SERVER_JAVA_OPTS", "").isEmpty()
                     ? "the Helm chart's: " + Report.chartJvmNote() : "BENCH_SERVER_JAVA_OPTS, not the Helm chart's");
-            trainCds();
+            trainCds(S.jar());
+            if (S.apiUrl().isEmpty()) {
+                trainCds(S.demoJar());
+            }
             demoPhase(hub, fake, report);
             fakeApiPhase(hub, fake, report);
             report.hubLookups = hub.lookups.get();
@@ -303,24 +309,29 @@ public final class Bench {
         return Arrays.stream(line.trim().split("\\s+")).filter(opt -> !opt.isEmpty()).toList();
     }
 
-    /** Where the training run writes the AppCDS archive (bench/out). */
-    static Path archive() {
-        return S.out().resolve("kbatch-proxy.jsa");
+    /**
+     * Where the training run writes the AppCDS archive of a jar (bench/out): an archive only serves the class path it
+     * was dumped for, so the production jar and the demo jar each get one.
+     */
+    static Path archive(Path jar) {
+        return S.out().resolve(jar.getFileName().toString().replaceAll("\\.jar$", "") + ".jsa");
     }
 
     /**
      * The AppCDS archive, made as the image makes it: {@code docker/cds-training.sh} (the script the Dockerfile runs)
      * with this JDK, the server jar and the server's JVM options.
      */
-    static void trainCds() throws Exception {
+    static void trainCds(Path jar) throws Exception {
+        Path archive = archive(jar);
         List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("docker/cds-training.sh").toString(),
-                archive().toString()));
+                archive.toString()));
         command.addAll(options(S.serverJavaOpts()));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
-        pb.environment().put("JAR", S.jar().toString());
+        pb.environment().put("JAR", jar.toString());
+        pb.environment().put("DEMO_JAR", S.demoJar().toString());
         pb.environment().put("CDS_PORT", Integer.toString(freePort()));
-        Path log = S.out().resolve("cds-training.log");
+        Path log = S.out().resolve("cds-training-" + jar.getFileName() + ".log");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         long t0 = System.nanoTime();
         Process p = pb.start();
@@ -328,11 +339,11 @@ public final class Bench {
             p.destroyForcibly();
             throw new IllegalStateException("the AppCDS training run took over 120 s; see " + log);
         }
-        if (p.exitValue() != 0 || !Files.isRegularFile(archive())) {
+        if (p.exitValue() != 0 || !Files.isRegularFile(archive)) {
             throw new IllegalStateException("the AppCDS training run failed (" + p.exitValue() + "); see " + log);
         }
         log("AppCDS archive from a training run (docker/cds-training.sh): %s, %d MiB, in %.1f s",
-                ROOT.relativize(archive()), Files.size(archive()) >> 20, (System.nanoTime() - t0) / 1e9);
+                ROOT.relativize(archive), Files.size(archive) >> 20, (System.nanoTime() - t0) / 1e9);
     }
 
     /** The server under test, the port of its backend, and a connection to that backend. */
@@ -1062,16 +1073,16 @@ public final class Bench {
                 // the kubeconfig server, with the chart's options unchanged.
                 command.addAll(options(DEMO_JAVA_OPTS));
             }
+            Path jar = demo ? S.demoJar() : S.jar();
             if (cds) {
-                command.add("-XX:SharedArchiveFile=" + archive());
+                command.add("-XX:SharedArchiveFile=" + archive(jar));
             }
             if (!S.jfr().isEmpty()) {
                 command.add("-XX:StartFlightRecording=filename=" + S.out().resolve(label + ".jfr")
                         + ",settings=" + S.jfr() + ",dumponexit=true");
             }
             command.add("-jar");
-            command.add(S.jar().toString());
-            if (demo) command.add("--demo");
+            command.add(jar.toString());
             ProcessBuilder pb = new ProcessBuilder(command);
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.startsWith("KBATCH_") || k.startsWith("JUPYTERHUB_") || k.equals("KUBECONFIG")
@@ -1990,7 +2001,7 @@ public final class Bench {
                             ? " — the Helm chart's (" + chartJvmNote() + ")"
                             : " — from BENCH_SERVER_JAVA_OPTS, **not** the Helm chart's (" + chartJvmNote() + ")")
                     .append("; the cases run on a server started as the image starts it (`-XX:SharedArchiveFile`, the AppCDS archive of a training run with `docker/cds-training.sh`)\n");
-            md.append("- backend: ").append(S.apiUrl().isEmpty() ? "demo mode (`--demo`, embedded Kubernetes API in the server's JVM, which gets `" + DEMO_JAVA_OPTS + "` on top for the API's own heap)"
+            md.append("- backend: ").append(S.apiUrl().isEmpty() ? "the demo jar (`demo/target/kbatch-proxy-demo.jar`, embedded Kubernetes API in the server's JVM, which gets `" + DEMO_JAVA_OPTS + "` on top for the API's own heap)"
                     : S.apiUrl()).append("; logs and the fixed-list case: the fake API in the bench, via KUBECONFIG\n");
             md.append(String.format(Locale.ROOT, "- load: %d connections, closed loop; warm-up %.0f s per side, then %d rounds of %.0f s per side in the order A B, B A, A B, ...; server CPU per op is net of the idle server's CPU; total run %.0f s%n",
                     S.concurrency(), S.warmupSeconds(), S.rounds(), S.roundSeconds(), totalSeconds));

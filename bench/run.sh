@@ -15,15 +15,15 @@ else
     JAVA=java
 fi
 
-jar=server/target/kbatch-proxy.jar
-if [ "${BENCH_BUILD:-auto}" = 1 ] || [ ! -f "$jar" ] || \
-   [ -n "$(find server/src server/pom.xml pom.xml openapi.yaml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+jar=demo/target/kbatch-proxy-demo.jar   # built last: newer than the server jar it depends on
+if [ "${BENCH_BUILD:-auto}" = 1 ] || [ ! -f "$jar" ] || [ ! -f server/target/kbatch-proxy.jar ] || \
+   [ -n "$(find server/src server/pom.xml demo demo-cluster pom.xml openapi.yaml -newer "$jar" -type f -not -path '*/target/*' 2>/dev/null | head -n 1)" ]; then
     echo "bench: building the server (./mvnw -B -q -DskipTests install)"
     ./mvnw -B -q -DskipTests install
 fi
 
 BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if ! git diff --quiet HEAD -- server pom.xml openapi.yaml 2>/dev/null; then
+if ! git diff --quiet HEAD -- server demo demo-cluster pom.xml openapi.yaml 2>/dev/null; then
     BENCH_COMMIT="$BENCH_COMMIT (server sources modified)"
 fi
 export BENCH_COMMIT

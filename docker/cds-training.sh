@@ -1,8 +1,10 @@
 #!/bin/bash
 # AppCDS training (see the Dockerfile and bench/README.md). Two runs record the classes the server loads, and one
-# static archive is dumped from both lists:
-#   1. the server in demo mode (embedded Kubernetes API, no cluster, no hub): the requests of a CLI session (submit
-#      with code, list, show, cronjobs, pods, errors), so that the request path's classes are archived;
+# static archive is dumped from both lists, for the production jar's class path (what only the demo loads, its
+# embedded cluster and mock server, is not in that class path and is left out):
+#   1. the demo (DEMO_JAR: the production code on an embedded Kubernetes API, no cluster, no hub): the requests of a
+#      CLI session (submit with code, list, show, cronjobs, pods, errors), so that the request path's classes are
+#      archived;
 #   2. while that runs, the server as it runs in production: a kubeconfig (pointing at the demo's embedded API) and a
 #      hub URL, so that what only such a start loads is archived too (fabric8's configuration loading, Helidon's web
 #      client for the hub: ~850 classes a demo-mode start never loads); the hub is not there (its requests are 503).
@@ -10,8 +12,8 @@
 #
 #   cds-training.sh ARCHIVE [JVM options...]
 #
-# Environment: JAVA (default: java on the PATH), JAR (default /app/kbatch-proxy.jar), CDS_PORT (default 8080; the
-# second run uses the port after it). Needs only bash and awk (HTTP through bash's /dev/tcp; the JRE image need not
+# Environment: JAVA (default: java on the PATH), JAR (default /app/kbatch-proxy.jar), DEMO_JAR (default
+# /opt/demo/kbatch-proxy-demo.jar), CDS_PORT (default 8080; the second run uses the port after it). Needs only bash and awk (HTTP through bash's /dev/tcp; the JRE image need not
 # have curl). Fails when no archive was written.
 set -euo pipefail
 export LC_ALL=C
@@ -20,6 +22,7 @@ archive=${1:?usage: cds-training.sh ARCHIVE [JVM options...]}
 shift
 java=${JAVA:-java}
 jar=${JAR:-/app/kbatch-proxy.jar}
+demo_jar=${DEMO_JAR:-/opt/demo/kbatch-proxy-demo.jar}
 port=${CDS_PORT:-8080}
 work=$(mktemp -d)
 log=$work/demo.log
@@ -28,7 +31,7 @@ trap 'rm -rf "$work"' EXIT
 rm -f "$archive"
 env -u JAVA_TOOL_OPTIONS -u JDK_JAVA_OPTIONS -u KUBECONFIG -u JUPYTERHUB_API_URL \
     KBATCH_HOST=127.0.0.1 KBATCH_PORT="$port" \
-    "$java" "$@" -XX:DumpLoadedClassList="$work/demo.classlist" -jar "$jar" --demo >"$log" 2>&1 &
+    "$java" "$@" -XX:DumpLoadedClassList="$work/demo.classlist" -jar "$demo_jar" >"$log" 2>&1 &
 pid=$!
 
 # One HTTP/1.1 request with the demo token to the server on port $target; prints the status code. Reads the whole answer (by Content-Length or
@@ -92,7 +95,7 @@ for _ in 1 2; do
     statuses+=("$(request POST /cronjobs/ "$cron")" "$(request GET /cronjobs/)" "$(request GET /pods/)")
     statuses+=("$(request GET /observe/metrics)" "$(request GET /openapi)")
 done
-echo "cds-training: demo-mode requests: ${statuses[*]}"
+echo "cds-training: demo requests: ${statuses[*]}"
 
 # The second run: configured as in production, against the demo's embedded API, with a hub that is not there.
 api=$(sed -n 's/^Embedded Kubernetes API: *//p' "$log" | head -n 1)

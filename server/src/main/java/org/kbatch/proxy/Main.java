@@ -1,7 +1,6 @@
 package org.kbatch.proxy;
 
 import java.time.Duration;
-import java.util.List;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
@@ -42,7 +41,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Starts kbatch-proxy: reads the configuration, builds the shared clients once, and wires the routes by hand.
- * {@code --demo} runs it against an embedded Kubernetes API and hub (no cluster needed).
+ * The demo (an embedded cluster and a fixed user, no hub) is a separate jar, {@code kbatch-proxy-demo.jar}, that
+ * starts this same server through {@link #serve}.
  */
 public final class Main {
 
@@ -50,26 +50,53 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        LogConfig.configureRuntime();
-        if ("json".equalsIgnoreCase(System.getenv("KBATCH_LOG_FORMAT"))) {
-            JsonLogFormatter.install();
+        if (java.util.Arrays.asList(args).contains("--demo")) {
+            System.err.println("kbatch-proxy: the demo is its own jar now: java -jar demo/target/kbatch-proxy-demo.jar");
+            System.exit(2);
         }
-        boolean demo = List.of(args).contains("--demo");
-        ProxyConfig config;
+        LogConfig.configureRuntime();
+        ProxyConfig config = configuration();
         Components parts;
         try {
-            // Raw values: KBATCH_JOB_EXTRA_ENV may hold "${...}" meant for the job, not for Helidon to resolve.
-            config = ProxyConfig.from(Config.builder().disableValueResolving().build());
-            if (!demo) {
-                config.requireHub();
-            }
-            parts = demo ? DemoMode.start(config) : Components.create(config,
+            config.requireHub();
+            parts = Components.create(config,
                     KubernetesClients.fromEnvironment(Duration.ofSeconds(config.kubernetesTimeoutSeconds())));
         } catch (ConfigException e) {
-            System.err.println("kbatch-proxy: invalid configuration: " + e.getMessage());
-            System.exit(2);
+            exitOnBadConfiguration(e);
             return;
         }
+        serve(config, parts);
+    }
+
+    /**
+     * The configuration from the environment (and Helidon's other sources), with the log format it asks for
+     * installed; a bad setting stops the process with one line naming the variable.
+     */
+    public static ProxyConfig configuration() {
+        try {
+            // Raw values: KBATCH_JOB_EXTRA_ENV may hold "${...}" meant for the job, not for Helidon to resolve.
+            ProxyConfig config = ProxyConfig.from(Config.builder().disableValueResolving().build());
+            if (config.jsonLogs()) {
+                JsonLogFormatter.install();
+            }
+            return config;
+        } catch (ConfigException e) {
+            exitOnBadConfiguration(e);
+            throw e;
+        }
+    }
+
+    /** Prints the one line that names the bad setting and exits with status 2. */
+    public static void exitOnBadConfiguration(ConfigException e) {
+        System.err.println("kbatch-proxy: invalid configuration: " + e.getMessage());
+        System.exit(2);
+    }
+
+    /**
+     * Starts the server and its background work, or exits with status 1 when it cannot listen; returns the URL it
+     * serves on.
+     */
+    public static String serve(ProxyConfig config, Components parts) {
         WebServer server = start(config, parts);
         if (!server.isRunning() || server.port() < 0) {
             // Helidon logs the bind failure and carries on without a listener; a service that cannot listen must stop.
@@ -77,7 +104,6 @@ public final class Main {
                     + " (KBATCH_PORT/KBATCH_HOST): the port is in use or not allowed");
             server.stop();
             System.exit(1);
-            return;
         }
         if (config.deleteEmptyNamespacesAfter() != null) {
             new EmptyNamespaces(parts.kube(), config.deleteEmptyNamespacesAfter(), java.time.Clock.systemUTC())
@@ -86,10 +112,7 @@ public final class Main {
         String url = "http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + server.port()
                 + config.prefix() + "/";
         System.out.println("kbatch-proxy listening on " + url);
-        if (demo) {
-            DemoMode.printWelcome(url, config);
-
-        }
+        return url;
     }
 
     /** Starts the server with the given configuration and parts. */

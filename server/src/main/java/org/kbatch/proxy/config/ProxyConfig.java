@@ -56,6 +56,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param initContainerImage       {@code KBATCH_INIT_CONTAINER_IMAGE}, default {@code busybox:1.36}: the image of the
  *                                 init container that unzips submitted code (pulled {@code IfNotPresent}); any image
  *                                 with {@code sh} and {@code unzip}, e.g. a mirror for air-gapped clusters
+ * @param jsonLogs                 {@code KBATCH_LOG_FORMAT}: {@code text} (default) or {@code json}, one JSON object
+ *                                 per log line
  */
 public record ProxyConfig(String host,
                           int port,
@@ -78,7 +80,8 @@ public record ProxyConfig(String host,
                           Map<String, Object> userResourceQuota,
                           Map<String, Object> userLimitRange,
                           java.time.Duration deleteEmptyNamespacesAfter,
-                          String initContainerImage) {
+                          String initContainerImage,
+                          boolean jsonLogs) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
@@ -113,14 +116,15 @@ public record ProxyConfig(String host,
                 yamlObject(config, "KBATCH_USER_LIMIT_RANGE_FILE", "LimitRange"),
                 string(config, "KBATCH_DELETE_EMPTY_NAMESPACES_AFTER")
                         .map(raw -> duration("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER", raw)).orElse(null),
-                imageReference(config, "KBATCH_INIT_CONTAINER_IMAGE", RenderSettings.DEFAULT_INIT_IMAGE));
+                imageReference(config, "KBATCH_INIT_CONTAINER_IMAGE", RenderSettings.DEFAULT_INIT_IMAGE),
+                jsonLogs(config));
     }
 
     /** Fails unless a hub is configured: without one no token can be checked. */
     public ProxyConfig requireHub() {
         if (hubApiUrl == null) {
             throw new ConfigException("JUPYTERHUB_API_URL",
-                    "not set; the proxy checks every token with the hub (or start it with --demo)");
+                    "not set; the proxy checks every token with the hub (or start the demo, kbatch-proxy-demo.jar)");
         }
         return this;
     }
@@ -266,6 +270,14 @@ public record ProxyConfig(String host,
             }
             return level;
         }).orElse(PodSecurityLevel.BASELINE);
+    }
+
+    private static boolean jsonLogs(Config config) {
+        return string(config, "KBATCH_LOG_FORMAT").map(raw -> switch (raw.toLowerCase(Locale.ROOT)) {
+            case "text" -> false;
+            case "json" -> true;
+            default -> throw new ConfigException("KBATCH_LOG_FORMAT", "must be text or json, got '" + raw + "'");
+        }).orElse(false);
     }
 
     private static String normalisePrefix(String prefix) {

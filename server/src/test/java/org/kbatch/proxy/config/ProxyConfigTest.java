@@ -110,6 +110,16 @@ class ProxyConfigTest {
     }
 
     @Test
+    void theLogFormatIsTextOrJson() {
+        assertThat(read(Map.of()).jsonLogs(), is(false));
+        assertThat(read(Map.of("KBATCH_LOG_FORMAT", "JSON")).jsonLogs(), is(true));
+        assertThat(read(Map.of("KBATCH_LOG_FORMAT", "text")).jsonLogs(), is(false));
+        assertThat(assertThrows(ConfigException.class,
+                () -> read(Map.of("KBATCH_LOG_FORMAT", "xml"))).getMessage(),
+                is("KBATCH_LOG_FORMAT: must be text or json, got 'xml'"));
+    }
+
+    @Test
     void aHubIsRequiredOutsideTheDemo() {
         assertThat(assertThrows(ConfigException.class, () -> read(Map.of()).requireHub()).getMessage(),
                 startsWith("JUPYTERHUB_API_URL: not set"));

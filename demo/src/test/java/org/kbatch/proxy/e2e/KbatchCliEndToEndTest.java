@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
  * Every kbatch CLI that users have, unmodified ({@code ../shared/tools/kbatch}, {@code KBATCH_CLI_VERSION}): the
- * released 0.2.14, 0.3.2 and 0.4.2, and 0.5.0a1, against one server started as the README says ({@code Main --demo}:
+ * released 0.2.14, 0.3.2 and 0.4.2, and 0.5.0a1, against one server started as the README says (the demo:
  * embedded Kubernetes API, demo token). Each version runs every command it has, one after another like a user
  * ({@link CliSession}); what they did is the README's compatibility table, which the last test compares.
  */
@@ -34,8 +34,13 @@ class KbatchCliEndToEndTest {
 
     @BeforeAll
     static void startDemoServer() throws Exception {
+        // The server tests' profiles (a resource of their test jar), as a file for KBATCH_PROFILE_FILE.
+        Path profiles = home.resolve("profiles.yaml");
+        try (var in = KbatchCliEndToEndTest.class.getResourceAsStream("/proxy/profiles.yaml")) {
+            Files.copy(java.util.Objects.requireNonNull(in, "proxy/profiles.yaml on the test class path"), profiles);
+        }
         server = DemoServerProcess.start(home.resolve("server.log"),
-                Map.of("KBATCH_PROFILE_FILE", Path.of("src/test/resources/proxy/profiles.yaml").toAbsolutePath().toString()));
+                Map.of("KBATCH_PROFILE_FILE", profiles.toString()));
         Path code = Files.createDirectories(home.resolve("code"));
         Files.writeString(code.resolve("main.py"), "print('hello from kbatch')\n");
         for (CliVersion version : CliVersion.values()) {
@@ -67,6 +72,6 @@ class KbatchCliEndToEndTest {
         Files.writeString(written, observed);
         assertEquals(observed, CompatibilityTable.section(Files.readString(README)),
                 "README.md's table (between " + CompatibilityTable.BEGIN + " and " + CompatibilityTable.END
-                        + ") is not what the CLIs did; what they did is in server/" + written);
+                        + ") is not what the CLIs did; what they did is in demo/" + written);
     }
 }

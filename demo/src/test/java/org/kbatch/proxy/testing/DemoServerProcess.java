@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The server started as the README says ({@code Main --demo}) in its own process on a free port, with only the
- * given environment of ours; ready once {@code GET <prefix>/} answers 200.
+ * The demo started as the README says ({@link org.kbatch.proxy.demo.DemoMain}, the main class of
+ * {@code kbatch-proxy-demo.jar}) in its own process on a free port, with only the given environment of ours; ready
+ * once {@code GET <prefix>/} answers 200.
  */
 public final class DemoServerProcess implements AutoCloseable {
 
@@ -30,7 +31,7 @@ public final class DemoServerProcess implements AutoCloseable {
     public static DemoServerProcess start(Path log, Map<String, String> env) throws Exception {
         int port = TestServers.freePort();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.kbatch.proxy.Main", "--demo");
+                "-cp", System.getProperty("java.class.path"), "org.kbatch.proxy.demo.DemoMain");
         pb.environment().keySet().removeIf(k -> k.startsWith("KBATCH_") || k.startsWith("JUPYTERHUB_"));
         pb.environment().putAll(env);
         pb.environment().put("KBATCH_PORT", Integer.toString(port));
