@@ -1,7 +1,6 @@
 package org.kbatch.proxy.audit;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +23,7 @@ import org.kbatch.client.ApiClient;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.model.JobSubmission;
+import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
@@ -108,8 +108,7 @@ class AuditLogServerTest {
 
     @Test
     void submitAndDeleteAreAuditedWithoutSecrets() throws Exception {
-        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/05-job-submit-with-code.json").toFile())
-                .path("request").path("body");
+        JsonNode body = WireFixtures.requestBody("05-job-submit-with-code");
         ((tools.jackson.databind.node.ObjectNode) body.path("job").path("spec").path("template").path("spec")
                 .path("containers").get(0).path("env").get(0)).put("value", "env-value-0815");
         JobSubmission submission = api.getObjectMapper().readValue(body.toString(), JobSubmission.class);

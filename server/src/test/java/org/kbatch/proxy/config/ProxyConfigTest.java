@@ -57,7 +57,7 @@ class ProxyConfigTest {
                 "KBATCH_JOB_TTL_SECONDS_AFTER_FINISHED", "300",
                 "KBATCH_CREATE_USER_NAMESPACE", "False",
                 "KBATCH_PROFILE_FILE", Path.of("src/test/resources/proxy/profiles.yaml").toString(),
-                "KBATCH_JOB_TEMPLATE_FILE", Path.of("src/test/resources/proxy/job_template.yaml").toString(),
+                "KBATCH_JOB_TEMPLATE_FILE", Path.of("src/test/resources/wire/job_template.yaml").toString(),
                 "KBATCH_PORT", "9999"));
         assertThat(c.accessScopes(), is(List.of("access:services!service=batch", "custom:x")));
         assertThat(c.prefix(), is("/services/batch"));

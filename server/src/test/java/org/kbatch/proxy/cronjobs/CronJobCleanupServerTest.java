@@ -1,7 +1,6 @@
 package org.kbatch.proxy.cronjobs;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -16,10 +15,10 @@ import org.kbatch.client.ApiClient;
 import org.kbatch.client.api.CronjobsApi;
 import org.kbatch.client.model.CronJobSubmission;
 import org.kbatch.proxy.demo.DemoCluster;
+import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -33,7 +32,6 @@ class CronJobCleanupServerTest {
 
     private static final DemoCluster CLUSTER = DemoCluster.start(Duration.ofSeconds(30), 3);
     private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ApiClient api;
     private final CronjobsApi cronjobs;
@@ -65,8 +63,7 @@ class CronJobCleanupServerTest {
 
     @Test
     void deletingACronJobLeavesNothingBehind() throws Exception {
-        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/26-cronjob-submit.json").toFile())
-                .path("request").path("body");
+        JsonNode body = WireFixtures.requestBody("26-cronjob-submit");
         var submission = api.getObjectMapper().readValue(body.toString(), CronJobSubmission.class);
         var created = cronjobs.submitCronJob(submission, TestServers.token("alice-token"));
         KubernetesClient k = CLUSTER.client();

@@ -22,11 +22,11 @@ import org.kbatch.client.model.CronJobSubmission;
 import org.kbatch.proxy.Main;
 import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.MockCluster;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -47,7 +47,6 @@ class CronJobsServerTest {
     static KubernetesClient client;
 
     private static final StubHub HUB = StubHub.start().user("alice-token", "alice").user("bob-token", "bob");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ApiClient api;
     private final CronjobsApi cronjobs;
@@ -61,7 +60,7 @@ class CronJobsServerTest {
     static void setUp(WebServerConfig.Builder builder) {
         ProxyConfig config = TestServers.config(Map.of(
                 "JUPYTERHUB_API_URL", HUB.apiUrl(),
-                "KBATCH_JOB_TEMPLATE_FILE", Path.of("src/test/resources/proxy/job_template.yaml").toString()));
+                "KBATCH_JOB_TEMPLATE_FILE", Path.of("src/test/resources/wire/job_template.yaml").toString()));
         Main.setUp(builder, config,
                 Main.Components.create(config, KubernetesClients.forUrl(client.getMasterUrl().toString())));
     }
@@ -73,8 +72,7 @@ class CronJobsServerTest {
 
     @Test
     void submitListShowDeleteACronJobWithCode() throws Exception {
-        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/26-cronjob-submit.json").toFile())
-                .path("request").path("body");
+        JsonNode body = WireFixtures.requestBody("26-cronjob-submit");
         CronJobSubmission submission = api.getObjectMapper().readValue(body.toString(), CronJobSubmission.class);
         Map<String, String> alice = TestServers.token("alice-token");
 

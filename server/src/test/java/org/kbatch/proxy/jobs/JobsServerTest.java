@@ -31,6 +31,7 @@ import org.kbatch.client.model.Status;
 import org.kbatch.proxy.Main;
 import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.FaultInjector;
 import org.kbatch.proxy.testing.MockCluster;
 import org.kbatch.proxy.testing.StubHub;
@@ -85,7 +86,7 @@ class JobsServerTest {
         kube = FaultInjector.inFrontOf(client.getMasterUrl().toString());
         ProxyConfig config = TestServers.config(Map.of(
                 "JUPYTERHUB_API_URL", HUB.apiUrl(),
-                "KBATCH_JOB_TEMPLATE_FILE", Path.of("src/test/resources/proxy/job_template.yaml").toString(),
+                "KBATCH_JOB_TEMPLATE_FILE", Path.of("src/test/resources/wire/job_template.yaml").toString(),
                 "KBATCH_JOB_EXTRA_ENV", "{\"KBATCH_ACC_EXTRA\":\"from-proxy\"}"));
         Main.setUp(builder, config, Main.Components.create(config, KubernetesClients.forUrl(kube.url())));
     }
@@ -103,7 +104,7 @@ class JobsServerTest {
 
     /** The request body the real CLI sent for `kbatch job submit --code ... --env ...`, through the generated model. */
     private JobSubmission cliSubmission(String fixture) throws Exception {
-        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/" + fixture).toFile()).path("request").path("body");
+        JsonNode body = WireFixtures.requestBody(fixture.replaceAll("\\.json$", ""));
         return api.getObjectMapper().readValue(body.toString(), JobSubmission.class);
     }
 

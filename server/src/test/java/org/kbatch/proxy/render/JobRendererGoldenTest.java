@@ -1,13 +1,14 @@
 package org.kbatch.proxy.render;
 
+import org.kbatch.proxy.testing.WireFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.kbatch.proxy.render.WireFixtures.k8sCall;
-import static org.kbatch.proxy.render.WireFixtures.k8sCallPath;
-import static org.kbatch.proxy.render.WireFixtures.requestBody;
-import static org.kbatch.proxy.render.WireFixtures.sorted;
-import static org.kbatch.proxy.render.WireFixtures.wire;
+import static org.kbatch.proxy.testing.WireFixtures.k8sCall;
+import static org.kbatch.proxy.testing.WireFixtures.k8sCallPath;
+import static org.kbatch.proxy.testing.WireFixtures.requestBody;
+import static org.kbatch.proxy.testing.WireFixtures.sorted;
+import static org.kbatch.proxy.testing.WireFixtures.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -20,7 +21,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.kbatch.proxy.render.WireFixtures.SnakeToCamel;
+import org.kbatch.proxy.testing.WireFixtures.SnakeToCamel;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;

@@ -1,5 +1,6 @@
 package org.kbatch.proxy.render;
 
+import org.kbatch.proxy.testing.WireFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

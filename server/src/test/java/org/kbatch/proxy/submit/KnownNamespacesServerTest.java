@@ -17,11 +17,11 @@ import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.model.Job;
 import org.kbatch.client.model.JobSubmission;
 import org.kbatch.proxy.demo.DemoCluster;
+import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.FaultInjector;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -43,7 +43,6 @@ class KnownNamespacesServerTest {
     private static final KubernetesClient K8S = CLUSTER.client();
     private static final FaultInjector KUBE = FaultInjector.inFrontOf(CLUSTER.masterUrl());
     private static final StubHub HUB = StubHub.start().user("alice-token", "alice").user("bob-token", "bob");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ApiClient api;
     private final JobsApi jobs;
@@ -68,8 +67,7 @@ class KnownNamespacesServerTest {
     }
 
     private JobSubmission submission() throws Exception {
-        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/05-job-submit-with-code.json").toFile())
-                .path("request").path("body");
+        JsonNode body = WireFixtures.requestBody("05-job-submit-with-code");
         return api.getObjectMapper().readValue(body.toString(), JobSubmission.class);
     }
 

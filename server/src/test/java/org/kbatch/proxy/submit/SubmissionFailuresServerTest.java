@@ -1,7 +1,6 @@
 package org.kbatch.proxy.submit;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +29,12 @@ import org.kbatch.client.model.JobSubmission;
 import org.kbatch.proxy.Main;
 import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.FaultInjector;
 import org.kbatch.proxy.testing.MockCluster;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -61,7 +60,6 @@ class SubmissionFailuresServerTest {
     private static final StubHub HUB = StubHub.start().user("alice-token", "alice")
             .user("newcomer-token", "newcomer");
     private static final Map<String, String> ALICE = TestServers.token("alice-token");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ApiClient api;
     private final JobsApi jobs;
@@ -95,8 +93,7 @@ class SubmissionFailuresServerTest {
     }
 
     private JobSubmission submission() throws Exception {
-        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/05-job-submit-with-code.json").toFile())
-                .path("request").path("body");
+        JsonNode body = WireFixtures.requestBody("05-job-submit-with-code");
         return api.getObjectMapper().readValue(body.toString(), JobSubmission.class);
     }
 

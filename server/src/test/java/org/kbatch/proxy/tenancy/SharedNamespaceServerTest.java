@@ -1,7 +1,6 @@
 package org.kbatch.proxy.tenancy;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -26,10 +25,10 @@ import org.kbatch.client.model.JobSubmission;
 import org.kbatch.proxy.Main;
 import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -57,7 +56,6 @@ class SharedNamespaceServerTest {
     private static final StubHub HUB = StubHub.start().user("alice-token", "alice").user("bob-token", "bob");
     private static final Map<String, String> ALICE = TestServers.token("alice-token");
     private static final Map<String, String> BOB = TestServers.token("bob-token");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ApiClient api;
     private final JobsApi jobs;
@@ -87,8 +85,7 @@ class SharedNamespaceServerTest {
     }
 
     private JobSubmission submission(String fixedName) throws Exception {
-        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/05-job-submit-with-code.json").toFile())
-                .path("request").path("body");
+        JsonNode body = WireFixtures.requestBody("05-job-submit-with-code");
         JobSubmission s = api.getObjectMapper().readValue(body.toString(), JobSubmission.class);
         if (fixedName != null) {
             s.getJob().getMetadata().setGenerateName(null);
@@ -153,8 +150,7 @@ class SharedNamespaceServerTest {
 
     @Test
     void cronJobsAreIsolatedToo() throws Exception {
-        JsonNode body = JSON.readTree(Path.of("src/test/resources/cli/26-cronjob-submit.json").toFile())
-                .path("request").path("body");
+        JsonNode body = WireFixtures.requestBody("26-cronjob-submit");
         CronJobSubmission s = api.getObjectMapper().readValue(body.toString(), CronJobSubmission.class);
         String c = cronjobs.submitCronJob(s, ALICE).getMetadata().getName();
         assertThat(cronjobs.listCronJobs(BOB).getItems(), empty());

@@ -1,15 +1,16 @@
 package org.kbatch.proxy.wire;
 
+import org.kbatch.proxy.testing.WireFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.kbatch.proxy.wire.WireFixtures.bytes;
-import static org.kbatch.proxy.wire.WireFixtures.cover;
-import static org.kbatch.proxy.wire.WireFixtures.normalise;
-import static org.kbatch.proxy.wire.WireFixtures.pathsOfKey;
-import static org.kbatch.proxy.wire.WireFixtures.requestBody;
-import static org.kbatch.proxy.wire.WireFixtures.tree;
+import static org.kbatch.proxy.testing.WireFixtures.bytes;
+import static org.kbatch.proxy.testing.WireFixtures.cover;
+import static org.kbatch.proxy.testing.WireFixtures.normalise;
+import static org.kbatch.proxy.testing.WireFixtures.pathsOfKey;
+import static org.kbatch.proxy.testing.WireFixtures.requestBody;
+import static org.kbatch.proxy.testing.WireFixtures.tree;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;

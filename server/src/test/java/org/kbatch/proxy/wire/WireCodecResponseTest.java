@@ -1,13 +1,14 @@
 package org.kbatch.proxy.wire;
 
+import org.kbatch.proxy.testing.WireFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.kbatch.proxy.wire.WireFixtures.bytes;
-import static org.kbatch.proxy.wire.WireFixtures.cover;
-import static org.kbatch.proxy.wire.WireFixtures.pathsOfKey;
-import static org.kbatch.proxy.wire.WireFixtures.responseBody;
-import static org.kbatch.proxy.wire.WireFixtures.tree;
+import static org.kbatch.proxy.testing.WireFixtures.bytes;
+import static org.kbatch.proxy.testing.WireFixtures.cover;
+import static org.kbatch.proxy.testing.WireFixtures.pathsOfKey;
+import static org.kbatch.proxy.testing.WireFixtures.responseBody;
+import static org.kbatch.proxy.testing.WireFixtures.tree;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
