@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -22,6 +24,9 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.nullValue;
 
 /** Only namespaces the proxy created, and only once they have held no job for the configured time. */
 @EnableKubernetesMockClient(crud = true, https = false)
@@ -73,9 +78,9 @@ class EmptyNamespacesTest {
         assertThat(client.namespaces().withName("kbatch-idle").get(), is((Object) null));
         assertThat(client.namespaces().withName("kbatch-busy").get(), notNullValue());
         assertThat(client.namespaces().withName("kbatch-theirs").get(), notNullValue());
-        assertThat(client.namespaces().withName("kbatch-theirs").get().getMetadata().getAnnotations() == null
-                || !client.namespaces().withName("kbatch-theirs").get().getMetadata().getAnnotations()
-                .containsKey(EmptyNamespaces.EMPTY_SINCE), is(true));
+        assertThat(Objects.requireNonNullElse(
+                client.namespaces().withName("kbatch-theirs").get().getMetadata().getAnnotations(), Map.of()),
+                not(hasKey(EmptyNamespaces.EMPTY_SINCE)));
     }
 
     @Test
@@ -90,7 +95,7 @@ class EmptyNamespacesTest {
         janitor.sweep();
         var annotations = client.namespaces().withName("kbatch-back").get().getMetadata().getAnnotations();
         // (A merge patch with null removes the key on a real API server; the mock keeps it with a null value.)
-        assertThat(annotations == null || annotations.get(EmptyNamespaces.EMPTY_SINCE) == null, is(true));
+        assertThat(annotations == null ? null : annotations.get(EmptyNamespaces.EMPTY_SINCE), nullValue());
         assertThat(List.of(EmptyNamespaces.interval(Duration.ofHours(24)), EmptyNamespaces.interval(Duration.ofSeconds(5))),
                 contains(Duration.ofMinutes(10), Duration.ofSeconds(10)));
     }

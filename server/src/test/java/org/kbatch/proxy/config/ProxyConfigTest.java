@@ -13,6 +13,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
+import static org.hamcrest.Matchers.hasKey;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ProxyConfigTest {
@@ -32,7 +33,7 @@ class ProxyConfigTest {
         assertThat(c.createUserNamespace(), is(true));
         assertThat(c.jobExtraEnv(), is(Map.of()));
         assertThat(c.jobTemplate(), nullValue());
-        assertThat(c.profiles().isEmpty(), is(true));
+        assertThat(c.profiles().toString(), is("{}"));
         assertThat(c.port(), is(8080));
         assertThat(c.initContainerImage(), is("busybox:1.36"));
     }
@@ -65,7 +66,7 @@ class ProxyConfigTest {
         assertThat(c.ttlSecondsAfterFinished(), is(300L));
         assertThat(c.createUserNamespace(), is(false));
         assertThat(c.profiles().path("small").path("image").asString(), is("busybox:1.36"));
-        assertThat(((Map<?, ?>) c.jobTemplate().get("metadata")).containsKey("annotations"), is(true));
+        assertThat((Map<?, ?>) c.jobTemplate().get("metadata"), hasKey("annotations"));
         assertThat(c.port(), is(9999));
     }
 

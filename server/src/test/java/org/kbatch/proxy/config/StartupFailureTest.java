@@ -17,6 +17,7 @@ import org.kbatch.proxy.testing.TestServers;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * The real main() with a bad environment: exit status 2 and one line on stderr naming the variable; a port it cannot
@@ -28,8 +29,8 @@ class StartupFailureTest {
     void badExtraEnvStopsStartupWithOneLine() throws Exception {
         Result r = run(Map.of("JUPYTERHUB_API_URL", "http://127.0.0.1:9/hub/api", "KBATCH_JOB_EXTRA_ENV", "{oops"));
         assertThat(r.status, is(2));
-        assertThat(r.stderrLastLine().startsWith("kbatch-proxy: invalid configuration: KBATCH_JOB_EXTRA_ENV: not valid JSON"),
-                is(true));
+        assertThat(r.stderrLastLine(),
+                startsWith("kbatch-proxy: invalid configuration: KBATCH_JOB_EXTRA_ENV: not valid JSON"));
     }
 
     @Test

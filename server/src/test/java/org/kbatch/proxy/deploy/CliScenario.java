@@ -36,6 +36,8 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.hamcrest.Matchers.allOf;
 
 /**
  * What a user does with the real kbatch CLI against a deployed proxy on the real cluster, step by step, each step
@@ -221,8 +223,8 @@ final class CliScenario {
             if (shared) {
                 String first = client.submit(fixed).getMetadata().getName();
                 String second = client.submit(fixed).getMetadata().getName();
-                assertThat(first + " " + second, first.startsWith("fixed-name-") && second.startsWith("fixed-name-")
-                        && !first.equals(second), is(true));
+                assertThat(first, startsWith("fixed-name-"));
+                assertThat(second, allOf(startsWith("fixed-name-"), not(first)));
                 record("refusals", "finalizers: " + finalizer.statusCode() + " " + finalizer.body()
                         + "; a fixed name in the shared namespace, twice: " + first + ", " + second);
                 client.deleteJob(first);
@@ -231,7 +233,7 @@ final class CliScenario {
             }
             assertThat(client.submit(fixed).getMetadata().getName(), is("fixed-name"));
             List<String> once = objectsInNamespace("fixed-name");
-            assertThat(once.toString(), once.contains("job/fixed-name"), is(true));
+            assertThat(once, hasItem("job/fixed-name"));
             KbatchException again = org.junit.jupiter.api.Assertions.assertThrows(KbatchException.class,
                     () -> client.submit(fixed));
             assertThat(again.status(), is(409));

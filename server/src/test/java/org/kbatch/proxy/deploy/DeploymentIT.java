@@ -37,6 +37,8 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.notNullValue;
 
 /**
  * The operator's path, for real: the image built from our Dockerfile, pushed to the test cluster's registry,
@@ -157,8 +159,8 @@ class DeploymentIT {
         Pod pod = cluster.admin().pods().inNamespace(RELEASE_NAMESPACE)
                 .withLabel("app.kubernetes.io/instance", RELEASE).list().getItems().getFirst();
         String podName = pod.getMetadata().getName();
-        assertThat(pod.getStatus().getConditions().stream()
-                .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")), is(true));
+        assertThat(pod.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready"))
+                .map(c -> c.getStatus()).toList(), contains("True"));
         assertThat(pod.getSpec().getServiceAccountName(), is("kbatch-proxy"));
         var securityContext = pod.getSpec().getContainers().getFirst().getSecurityContext();
         assertThat(securityContext.getReadOnlyRootFilesystem(), is(true));
@@ -199,7 +201,7 @@ class DeploymentIT {
         REPORT.add("The CLI through the chart's pod (user alice):");
         REPORT.addAll(steps);
         assertThat("the quota was created in the user's namespace", cluster.admin().resourceQuotas()
-                .inNamespace("kbatch-alice").withName("kbatch-user-quota").get() != null, is(true));
+                .inNamespace("kbatch-alice").withName("kbatch-user-quota").get(), notNullValue());
         // Everything of alice's is deleted: the namespace the proxy created is removed once it was empty for 20 s.
         long emptySince = System.nanoTime();
         long deadline = emptySince + TimeUnit.SECONDS.toNanos(120);

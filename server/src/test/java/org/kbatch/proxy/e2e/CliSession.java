@@ -21,6 +21,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
@@ -184,7 +185,7 @@ final class CliSession {
                 greeting = env;
             }
         }
-        assertThat("GREETING in " + pod, greeting != null, is(true));
+        assertThat("GREETING in " + pod, greeting, notNullValue());
         assertThat("an env value moves into a Secret", greeting.path("value_from").path("secret_key_ref").isObject(),
                 is(true));
         return YES;

@@ -32,6 +32,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.hamcrest.Matchers.hasItem;
 
 /**
  * A real JupyterHub 3 ({@code ../shared/tools/jupyterhub}) checks the tokens, the real kbatch CLI calls the server
@@ -120,7 +121,7 @@ class RealJupyterHubEndToEndTest {
         assertThat(bobShows.stderr(), containsString("kbatch-proxy error 404"));
         assertThat(client.batch().v1().jobs().inNamespace("kbatch-alice").withName(job).get().getSpec()
                 .getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
-                .anyMatch(e -> e.getName().equals("JUPYTERHUB_API_TOKEN")), is(true));
+                .map(e -> e.getName()).toList(), hasItem("JUPYTERHUB_API_TOKEN"));
     }
 
     @Test

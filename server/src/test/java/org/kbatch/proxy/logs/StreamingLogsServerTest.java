@@ -32,6 +32,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 
 /**
  * Streamed logs through the server, against the demo cluster (whose pods write a line every half second or so):
@@ -120,7 +121,7 @@ class StreamingLogsServerTest {
                         uri.resolve("/jobs/logs/" + job + "/?stream=1"))
                 .header("Authorization", "token alice-token").build(), HttpResponse.BodyHandlers.ofInputStream());
         InputStream in = res.body();
-        assertThat(in.read() != -1, is(true));
+        assertThat("the first byte of the stream", in.read(), not(-1));
         assertThat(CLUSTER.activeLogFollowers(), is(1));
         in.close();
         // The proxy notices at its next write (a line a second here) and closes its Kubernetes log stream; the API

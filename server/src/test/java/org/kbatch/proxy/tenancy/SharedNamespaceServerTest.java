@@ -39,6 +39,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -114,8 +115,8 @@ class SharedNamespaceServerTest {
         assertThat(alices.stream().map(j -> j.getMetadata().getName()).toList(), not(hasItem(b)));
         assertThat(bobs.stream().map(j -> j.getMetadata().getName()).toList(), hasItem(b));
         assertThat(bobs.stream().map(j -> j.getMetadata().getName()).toList(), not(hasItem(a)));
-        assertThat(alices.stream().allMatch(j -> "alice".equals(j.getMetadata().getLabels().get("kbatch.jupyter.org/username"))),
-                is(true));
+        assertThat(alices.stream().map(j -> j.getMetadata().getLabels().get("kbatch.jupyter.org/username")).toList(),
+                everyItem(is("alice")));
         assertThat(pods.listPods("", BOB).getItems(), empty());
         assertThat(pods.listPods(a, BOB).getItems(), empty());
         assertThat(pods.listPods(a, ALICE).getItems(), hasSize(1));
@@ -145,7 +146,7 @@ class SharedNamespaceServerTest {
         String b = jobs.submitJob(submission("report"), BOB).getMetadata().getName();
         assertThat(a, startsWith("report-"));
         assertThat(b, startsWith("report-"));
-        assertThat(a.equals(b), is(false));
+        assertThat(a, not(b));
     }
 
     @Test
