@@ -2,18 +2,12 @@ package org.kbatch.proxy.events;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.EventsApi;
 import org.kbatch.client.api.JobsApi;
@@ -24,7 +18,7 @@ import org.kbatch.client.model.JobSubmission;
 import org.kbatch.client.model.ObjectMeta;
 import org.kbatch.client.model.PodSpec;
 import org.kbatch.client.model.PodTemplateSpec;
-import org.kbatch.proxy.testing.StubHub;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.TestServers;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -33,13 +27,12 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** events/?job_name=J through the generated client: the job's and its pods' events, oldest first, nothing else. */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class EventsServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice").user("bob-token", "bob");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster().user("alice-token", "alice").user("bob-token", "bob")
+            .build();
+    static final KubernetesClient client = PROXY.kubernetes();
 
     private final JobsApi jobs;
     private final EventsApi events;
@@ -49,15 +42,6 @@ class EventsServerTest {
         this.events = new EventsApi(TestServers.client(uri, ""));
     }
 
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        TestServers.setUp(builder, HUB, client.getMasterUrl().toString(), Map.of());
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
-    }
 
     private static void event(String name, String kind, String object, String reason, String time) {
         client.v1().events().inNamespace("kbatch-alice").resource(new EventBuilder().withNewMetadata().withName(name)

@@ -20,7 +20,7 @@ import org.kbatch.proxy.kube.KubernetesPermissions.Rule;
 /**
  * Every Kubernetes call the proxy makes in the server tests, checked against the RBAC the chart grants. Registered for
  * every test class (JUnit's extension auto-detection, {@code junit-platform.properties}): after a class that runs a
- * fabric8 mock API server, the requests it received from the proxy (user agent {@value KubernetesClients#USER_AGENT};
+ * fabric8 mock API server (a static field of its own, or a {@link ProxyServer}'s), the requests it received from the proxy (user agent {@value KubernetesClients#USER_AGENT};
  * a test's own set-up calls are not the proxy's) are each mapped to the RBAC verb, resource and subresource the API
  * server's authorizer would check, and the class fails if one of them is not within
  * {@link KubernetesPermissions#required(boolean, boolean, boolean, boolean)} with every feature on. The chart grants
@@ -115,8 +115,14 @@ public final class RecordedKubernetesCalls implements AfterAllCallback {
             for (Field field : c.getDeclaredFields()) {
                 if (Modifier.isStatic(field.getModifiers()) && field.getType() == KubernetesMockServer.class) {
                     field.setAccessible(true);
-                    if (field.get(null) instanceof KubernetesMockServer server) {
+                    if (field.get(null) instanceof KubernetesMockServer server && !servers.contains(server)) {
                         servers.add(server);
+                    }
+                } else if (Modifier.isStatic(field.getModifiers()) && field.getType() == ProxyServer.class) {
+                    field.setAccessible(true);
+                    if (field.get(null) instanceof ProxyServer proxy && proxy.hasMock()
+                            && !servers.contains(proxy.mock())) {
+                        servers.add(proxy.mock());
                     }
                 }
             }
