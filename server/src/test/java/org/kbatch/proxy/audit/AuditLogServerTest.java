@@ -10,19 +10,16 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiClient;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.model.JobSubmission;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
@@ -38,15 +35,15 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** One audit line per mutating request, with who/what/where/outcome, and no token or env value in any log line. */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class AuditLogServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-
     private static final String TOKEN = "alice-secret-token-4711";
-    private static final StubHub HUB = StubHub.start().user(TOKEN, "alice");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster().user(TOKEN, "alice")
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ApiClient api;
@@ -72,11 +69,6 @@ class AuditLogServerTest {
         this.jobs = new JobsApi(api);
     }
 
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        TestServers.setUp(builder, HUB, client.getMasterUrl().toString(), Map.of());
-    }
-
     @BeforeEach
     void listen() {
         Logger.getLogger("").addHandler(capture);
@@ -86,11 +78,6 @@ class AuditLogServerTest {
     @AfterEach
     void stopListening() {
         Logger.getLogger("").removeHandler(capture);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     /** The audit lines; a line is written just after its response is sent, so wait briefly for {@code expected}. */

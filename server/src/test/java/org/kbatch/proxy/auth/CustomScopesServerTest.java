@@ -2,17 +2,12 @@ package org.kbatch.proxy.auth;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.ServiceApi;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 
@@ -22,33 +17,23 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** JUPYTERHUB_OAUTH_ACCESS_SCOPES replaces the default scope; any one of the listed scopes lets a user in. */
-@ServerTest
 class CustomScopesServerTest {
 
-    private static final StubHub HUB = StubHub.start()
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.withoutKubernetes()
             .user("batch-token", "alice", List.of(), List.of("custom:batch"))
             .user("default-token", "bob", List.of(), List.of("access:services!service=kbatch"))
-            .user("other-service-token", "carol", List.of(), List.of("access:services!service=batchy"));
+            .user("other-service-token", "carol", List.of(), List.of("access:services!service=batchy"))
+            .env("JUPYTERHUB_SERVICE_NAME", "batchy")
+            .env("KBATCH_PREFIX", "/services/batchy/")
+            .env("JUPYTERHUB_OAUTH_ACCESS_SCOPES", "[\"custom:batch\", \"access:services!service=batchy\"]")
+            .build();
+    private static final StubHub HUB = PROXY.hub();
 
     private final ServiceApi service;
 
     CustomScopesServerTest(URI uri) {
         this.service = new ServiceApi(TestServers.client(uri, "/services/batchy"));
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        ProxyConfig config = TestServers.config(Map.of(
-                "JUPYTERHUB_API_URL", HUB.apiUrl(),
-                "JUPYTERHUB_SERVICE_NAME", "batchy",
-                "KBATCH_PREFIX", "/services/batchy/",
-                "JUPYTERHUB_OAUTH_ACCESS_SCOPES", "[\"custom:batch\", \"access:services!service=batchy\"]"));
-        Main.setUp(server, config, TestServers.parts(config));
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     @Test

@@ -1,17 +1,12 @@
 package org.kbatch.proxy.auth;
 
 import java.net.URI;
-import java.util.Map;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.ServiceApi;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 
@@ -21,29 +16,20 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** What users see when the hub fails or goes away: 503 for new tokens, cached tokens keep working. */
-@ServerTest
 class HubOutageServerTest {
 
-    private static final StubHub HUB = StubHub.start()
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.withoutKubernetes()
             .user("cached-token", "alice")
             .user("fresh-token", "bob")
-            .user("other-token", "carol");
+            .user("other-token", "carol")
+            .build();
+    private static final StubHub HUB = PROXY.hub();
 
     private final ServiceApi service;
 
     HubOutageServerTest(URI uri) {
         this.service = new ServiceApi(TestServers.client(uri, ""));
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
-        Main.setUp(server, config, TestServers.parts(config));
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     @Test

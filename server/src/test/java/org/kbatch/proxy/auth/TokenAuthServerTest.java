@@ -7,19 +7,15 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.api.ServiceApi;
 import org.kbatch.client.model.User;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 
@@ -29,14 +25,16 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The token check over HTTP, against a stub hub that answers like JupyterHub's {@code GET /hub/api/user}. */
-@ServerTest
 class TokenAuthServerTest {
 
-    private static final StubHub HUB = StubHub.start()
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.withoutKubernetes()
             .user("alice-token", "alice", List.of("analysts"), List.of("access:services!service=kbatch"))
             .user("bob-token", "bob")
             .user("carol-token", "carol", List.of(), List.of("read:users:name!user=carol", "access:servers!user=carol"))
-            .user("admin-token", "root", List.of(), List.of("access:services", "admin:users"));
+            .user("admin-token", "root", List.of(), List.of("access:services", "admin:users"))
+            .build();
+    private static final StubHub HUB = PROXY.hub();
 
     private final ServiceApi service;
     private final JobsApi jobs;
@@ -46,17 +44,6 @@ class TokenAuthServerTest {
         this.uri = uri;
         this.service = new ServiceApi(TestServers.client(uri, ""));
         this.jobs = new JobsApi(TestServers.client(uri, ""));
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl()));
-        Main.setUp(server, config, TestServers.parts(config));
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     @Test

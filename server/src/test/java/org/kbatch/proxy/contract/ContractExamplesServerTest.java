@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,17 +19,14 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.proxy.Main;
 import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
@@ -45,33 +43,24 @@ import static org.hamcrest.Matchers.is;
  * the paths list it for. An example without a provocation fails the test too, so the contract cannot quote a message
  * the server never sends.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class ContractExamplesServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNode CONTRACT = readContract();
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice")
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster().user("alice-token", "alice")
             .user("outsider-token", "outsider", List.of(),
-                    List.of("access:servers!user=outsider", "read:users!user=outsider"));
+                    List.of("access:servers!user=outsider", "read:users!user=outsider"))
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
 
     private final URI uri;
     private final HttpClient http = HttpClient.newHttpClient();
 
     ContractExamplesServerTest(URI uri) {
         this.uri = uri;
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        TestServers.setUp(builder, HUB, client.getMasterUrl().toString(), Map.of());
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     private record Answer(int status, String body) {

@@ -6,15 +6,13 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiClient;
 import org.kbatch.client.api.CronjobsApi;
 import org.kbatch.client.model.CronJobSubmission;
 import org.kbatch.proxy.demo.DemoCluster;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
@@ -27,11 +25,13 @@ import static org.hamcrest.Matchers.is;
  * Deleting a cronjob deletes the jobs it started, their pods and its Secret and ConfigMap: nothing is left behind.
  * Runs against the demo cluster, whose garbage collector follows ownerReferences like a real cluster's.
  */
-@ServerTest
 class CronJobCleanupServerTest {
 
     private static final DemoCluster CLUSTER = DemoCluster.start(Duration.ofSeconds(30), 3);
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.on(CLUSTER).user("alice-token", "alice")
+            .build();
+    private static final StubHub HUB = PROXY.hub();
 
     private final ApiClient api;
     private final CronjobsApi cronjobs;
@@ -39,17 +39,6 @@ class CronJobCleanupServerTest {
     CronJobCleanupServerTest(URI uri) {
         this.api = TestServers.client(uri, "");
         this.cronjobs = new CronjobsApi(api);
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        TestServers.setUp(builder, HUB, CLUSTER.masterUrl(), Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        HUB.stop();
-        CLUSTER.close();
     }
 
     private static int left(KubernetesClient k) {

@@ -7,21 +7,15 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiClient;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.CronjobsApi;
 import org.kbatch.client.model.CronJob;
 import org.kbatch.client.model.CronJobSubmission;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
-import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.MockCluster;
 import org.kbatch.proxy.testing.StubHub;
@@ -39,14 +33,15 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** CronJobs through the generated client: the same rendering on spec.jobTemplate, list, show, delete, isolation. */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class CronJobsServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice").user("bob-token", "bob");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster().user("alice-token", "alice").user("bob-token", "bob")
+            .env("KBATCH_JOB_TEMPLATE_FILE", Path.of("src/test/resources/wire/job_template.yaml").toString())
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
 
     private final ApiClient api;
     private final CronjobsApi cronjobs;
@@ -54,20 +49,6 @@ class CronJobsServerTest {
     CronJobsServerTest(URI uri) {
         this.api = TestServers.client(uri, "");
         this.cronjobs = new CronjobsApi(api);
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        ProxyConfig config = TestServers.config(Map.of(
-                "JUPYTERHUB_API_URL", HUB.apiUrl(),
-                "KBATCH_JOB_TEMPLATE_FILE", Path.of("src/test/resources/wire/job_template.yaml").toString()));
-        Main.setUp(builder, config,
-                Main.Components.create(config, KubernetesClients.forUrl(client.getMasterUrl().toString())));
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     @Test

@@ -11,14 +11,10 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiClient;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
@@ -28,9 +24,7 @@ import org.kbatch.client.model.JobList;
 import org.kbatch.client.model.JobSubmission;
 import org.kbatch.client.model.PodList;
 import org.kbatch.client.model.Status;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
-import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.FaultInjector;
 import org.kbatch.proxy.testing.MockCluster;
@@ -55,18 +49,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * Jobs end to end through the generated client: the real server, a stub hub, and fabric8's CRUD mock as the
  * Kubernetes API (behind a fault-injecting HTTP hop). Assertions are on what the API server holds afterwards.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class JobsServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-    private static FaultInjector kube;
-
-    private static final StubHub HUB = StubHub.start()
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster()
             .user("alice-token", "alice")
             .user("bob-token", "bob")
-            .user("carol-token", "carol");
+            .user("carol-token", "carol")
+            .env("KBATCH_JOB_TEMPLATE_FILE", Path.of("src/test/resources/wire/job_template.yaml").toString())
+            .env("KBATCH_JOB_EXTRA_ENV", "{\"KBATCH_ACC_EXTRA\":\"from-proxy\"}")
+            .throughFaultInjector()
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
+    private static final FaultInjector kube = PROXY.faults();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JobsApi jobs;
@@ -80,22 +77,6 @@ class JobsServerTest {
         this.api = TestServers.client(uri, "");
         this.jobs = new JobsApi(api);
         this.pods = new PodsApi(api);
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        kube = FaultInjector.inFrontOf(client.getMasterUrl().toString());
-        ProxyConfig config = TestServers.config(Map.of(
-                "JUPYTERHUB_API_URL", HUB.apiUrl(),
-                "KBATCH_JOB_TEMPLATE_FILE", Path.of("src/test/resources/wire/job_template.yaml").toString(),
-                "KBATCH_JOB_EXTRA_ENV", "{\"KBATCH_ACC_EXTRA\":\"from-proxy\"}"));
-        Main.setUp(builder, config, Main.Components.create(config, KubernetesClients.forUrl(kube.url())));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        HUB.stop();
-        kube.close();
     }
 
     @AfterEach

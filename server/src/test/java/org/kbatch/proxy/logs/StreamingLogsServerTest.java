@@ -10,11 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.api.PodsApi;
 import org.kbatch.client.model.Container;
@@ -25,6 +22,7 @@ import org.kbatch.client.model.ObjectMeta;
 import org.kbatch.client.model.PodSpec;
 import org.kbatch.client.model.PodTemplateSpec;
 import org.kbatch.proxy.demo.DemoCluster;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 
@@ -38,11 +36,13 @@ import static org.hamcrest.Matchers.not;
  * Streamed logs through the server, against the demo cluster (whose pods write a line every half second or so):
  * lines arrive while the pod runs, the stream ends when the container ends, and a client that goes away stops it.
  */
-@ServerTest
 class StreamingLogsServerTest {
 
     private static final DemoCluster CLUSTER = DemoCluster.start(Duration.ofSeconds(8), 8);
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.on(CLUSTER).user("alice-token", "alice")
+            .build();
+    private static final StubHub HUB = PROXY.hub();
     private static final Map<String, String> ALICE = TestServers.token("alice-token");
 
     private final URI uri;
@@ -53,17 +53,6 @@ class StreamingLogsServerTest {
         this.uri = uri;
         this.jobs = new JobsApi(TestServers.client(uri, ""));
         this.pods = new PodsApi(TestServers.client(uri, ""));
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        TestServers.setUp(builder, HUB, CLUSTER.masterUrl(), Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        HUB.stop();
-        CLUSTER.close();
     }
 
     /** A job built with the generated client's typed models. */

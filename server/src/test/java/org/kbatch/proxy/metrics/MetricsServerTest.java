@@ -9,16 +9,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.api.ServiceApi;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 
@@ -29,13 +26,14 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** /observe/metrics in Prometheus format: requests by route and status, Kubernetes calls, hub lookups, the cache. */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class MetricsServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-    private static final StubHub HUB = StubHub.start().user("metrics-token", "metrics-user");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster().user("metrics-token", "metrics-user")
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
 
     private final URI uri;
     private final ServiceApi service;
@@ -45,16 +43,6 @@ class MetricsServerTest {
         this.uri = uri;
         this.service = new ServiceApi(TestServers.client(uri, ""));
         this.jobs = new JobsApi(TestServers.client(uri, ""));
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        TestServers.setUp(builder, HUB, client.getMasterUrl().toString(), Map.of());
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     private String metrics() throws Exception {

@@ -9,19 +9,16 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.api.PodsApi;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 
@@ -35,14 +32,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * Pods by job and a pod's or a job's log, in the caller's namespace only; {@code jobs/logs/NAME/} also takes a pod
  * name, as the released CLIs use it.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class PodsServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice").user("bob-token", "bob");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster().user("alice-token", "alice").user("bob-token", "bob")
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
     private static final Map<String, String> ALICE = TestServers.token("alice-token");
 
     private final PodsApi pods;
@@ -53,11 +50,6 @@ class PodsServerTest {
         this.uri = uri;
         this.pods = new PodsApi(TestServers.client(uri, ""));
         this.jobs = new JobsApi(TestServers.client(uri, ""));
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        TestServers.setUp(builder, HUB, client.getMasterUrl().toString(), Map.of());
     }
 
     @BeforeAll
@@ -79,11 +71,6 @@ class PodsServerTest {
         }
         server.expect().get().withPath("/api/v1/namespaces/kbatch-bob/pods/bobs-z3/log")
                 .andReturn(200, "bob's secret\n").always();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     private static void pod(String namespace, String name, Map<String, String> labels) {

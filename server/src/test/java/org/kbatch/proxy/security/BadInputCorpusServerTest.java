@@ -17,19 +17,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.MockCluster;
 import org.kbatch.proxy.testing.StubHub;
-import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,15 +49,15 @@ import static org.hamcrest.Matchers.matchesPattern;
  * nothing afterwards. A detail never speaks a library's words (its names, exception types or ways of quoting), and
  * a case's {@code detail} lists what its detail must say (the field path, the expected type, the line and column).
  */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class BadInputCorpusServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster().user("alice-token", "alice")
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
     private static final Pattern PAD = Pattern.compile("<PAD:(\\d+)>");
     /** What a library's message looks like: its names, its exception types, its way of quoting characters. */
     private static final String LIBRARY_WORDS =
@@ -72,14 +69,8 @@ class BadInputCorpusServerTest {
         this.uri = uri;
     }
 
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        TestServers.setUp(builder, HUB, client.getMasterUrl().toString(), Map.of());
-    }
-
     @AfterAll
     static void nothingWasCreated() {
-        HUB.stop();
         assertThat(MockCluster.secrets(client), empty());
         assertThat(MockCluster.configMaps(client), empty());
         assertThat(client.batch().v1().jobs().inAnyNamespace().list().getItems(), empty());

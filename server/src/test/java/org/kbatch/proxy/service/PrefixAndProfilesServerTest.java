@@ -7,17 +7,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kbatch.client.ApiClient;
 import org.kbatch.client.api.ServiceApi;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
@@ -27,11 +23,15 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 /** Routes under KBATCH_PREFIX, with and without trailing slash; GET / outside it; the admin's profiles as JSON. */
-@ServerTest
 class PrefixAndProfilesServerTest {
 
     private static final String PREFIX = "/services/kbatch";
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.withoutKubernetes().user("alice-token", "alice")
+            .env("KBATCH_PREFIX", PREFIX)
+            .env("KBATCH_PROFILE_FILE", Path.of("src/test/resources/proxy/profiles.yaml").toString())
+            .build();
+    private static final StubHub HUB = PROXY.hub();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final URI uri;
@@ -39,20 +39,6 @@ class PrefixAndProfilesServerTest {
 
     PrefixAndProfilesServerTest(URI uri) {
         this.uri = uri;
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        ProxyConfig config = TestServers.config(Map.of(
-                "JUPYTERHUB_API_URL", HUB.apiUrl(),
-                "KBATCH_PREFIX", PREFIX,
-                "KBATCH_PROFILE_FILE", Path.of("src/test/resources/proxy/profiles.yaml").toString()));
-        Main.setUp(server, config, TestServers.parts(config));
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     @Test

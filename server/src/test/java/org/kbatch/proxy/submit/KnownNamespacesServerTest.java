@@ -7,19 +7,16 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiClient;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.model.Job;
 import org.kbatch.client.model.JobSubmission;
 import org.kbatch.proxy.demo.DemoCluster;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.FaultInjector;
-import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
 
@@ -36,13 +33,17 @@ import static org.hamcrest.Matchers.notNullValue;
  * against the demo cluster, which, like the API server, refuses a create in a missing namespace with a 404, behind a
  * hop that records the calls.
  */
-@ServerTest
 class KnownNamespacesServerTest {
 
-    private static final DemoCluster CLUSTER = DemoCluster.start();
-    private static final KubernetesClient K8S = CLUSTER.client();
-    private static final FaultInjector KUBE = FaultInjector.inFrontOf(CLUSTER.masterUrl());
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice").user("bob-token", "bob");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.on(DemoCluster.start())
+            .user("alice-token", "alice").user("bob-token", "bob")
+            .env("KBATCH_USER_RESOURCE_QUOTA_FILE", Path.of("src/test/resources/proxy/user-quota.yaml").toString())
+            .env("KBATCH_USER_LIMIT_RANGE_FILE", Path.of("src/test/resources/proxy/user-limits.yaml").toString())
+            .throughFaultInjector()
+            .build();
+    private static final KubernetesClient K8S = PROXY.kubernetes();
+    private static final FaultInjector KUBE = PROXY.faults();
 
     private final ApiClient api;
     private final JobsApi jobs;
@@ -50,20 +51,6 @@ class KnownNamespacesServerTest {
     KnownNamespacesServerTest(URI uri) {
         this.api = TestServers.client(uri, "");
         this.jobs = new JobsApi(api);
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        TestServers.setUp(builder, HUB, KUBE.url(), Map.of(
-                "KBATCH_USER_RESOURCE_QUOTA_FILE", Path.of("src/test/resources/proxy/user-quota.yaml").toString(),
-                "KBATCH_USER_LIMIT_RANGE_FILE", Path.of("src/test/resources/proxy/user-limits.yaml").toString()));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        HUB.stop();
-        KUBE.close();
-        CLUSTER.close();
     }
 
     private JobSubmission submission() throws Exception {

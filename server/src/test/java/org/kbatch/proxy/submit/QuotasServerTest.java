@@ -3,17 +3,12 @@ package org.kbatch.proxy.submit;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.model.Container;
@@ -23,9 +18,7 @@ import org.kbatch.client.model.JobSubmission;
 import org.kbatch.client.model.ObjectMeta;
 import org.kbatch.client.model.PodSpec;
 import org.kbatch.client.model.PodTemplateSpec;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
-import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.FaultInjector;
 import org.kbatch.proxy.testing.MockCluster;
 import org.kbatch.proxy.testing.StubHub;
@@ -42,35 +35,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * next submission, and a submission over quota gets Kubernetes' refusal relayed (the mock cannot enforce quotas, so
  * the refusal is injected exactly as the API server words it).
  */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class QuotasServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-    private static FaultInjector kube;
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice").user("bob-token", "bob")
-            .user("carl-token", "carl");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster().user("alice-token", "alice").user("bob-token", "bob")
+            .user("carl-token", "carl")
+            .env("KBATCH_USER_RESOURCE_QUOTA_FILE", Path.of("src/test/resources/proxy/user-quota.yaml").toString())
+            .env("KBATCH_USER_LIMIT_RANGE_FILE", Path.of("src/test/resources/proxy/user-limits.yaml").toString())
+            .throughFaultInjector()
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
+    private static final FaultInjector kube = PROXY.faults();
 
     private final JobsApi jobs;
 
     QuotasServerTest(URI uri) {
         this.jobs = new JobsApi(TestServers.client(uri, ""));
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        kube = FaultInjector.inFrontOf(client.getMasterUrl().toString());
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl(),
-                "KBATCH_USER_RESOURCE_QUOTA_FILE", Path.of("src/test/resources/proxy/user-quota.yaml").toString(),
-                "KBATCH_USER_LIMIT_RANGE_FILE", Path.of("src/test/resources/proxy/user-limits.yaml").toString()));
-        Main.setUp(builder, config, Main.Components.create(config, KubernetesClients.forUrl(kube.url())));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        HUB.stop();
-        kube.close();
     }
 
     private static JobSubmission job() {

@@ -11,14 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.kbatch.client.ApiClient;
@@ -26,9 +22,7 @@ import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.model.Job;
 import org.kbatch.client.model.JobSubmission;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
-import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.FaultInjector;
 import org.kbatch.proxy.testing.MockCluster;
@@ -49,16 +43,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * a submission fails in turn with 500, 409, or by not answering in time; the user gets the relayed error and the API
  * server holds no orphaned Secret, ConfigMap or Job. Kubernetes calls time out after 1 s here.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class SubmissionFailuresServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-    private static FaultInjector kube;
-
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice")
-            .user("newcomer-token", "newcomer");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster().user("alice-token", "alice")
+            .user("newcomer-token", "newcomer")
+            .env("KBATCH_KUBERNETES_TIMEOUT_SECONDS", "1")
+            .throughFaultInjector()
+            .kubernetesTimeout(Duration.ofSeconds(1))
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
+    private static final FaultInjector kube = PROXY.faults();
     private static final Map<String, String> ALICE = TestServers.token("alice-token");
 
     private final ApiClient api;
@@ -69,27 +66,12 @@ class SubmissionFailuresServerTest {
         this.jobs = new JobsApi(api);
     }
 
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        kube = FaultInjector.inFrontOf(client.getMasterUrl().toString());
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl(),
-                "KBATCH_KUBERNETES_TIMEOUT_SECONDS", "1"));
-        Main.setUp(builder, config,
-                Main.Components.create(config, KubernetesClients.forUrl(kube.url(), Duration.ofSeconds(1))));
-    }
-
     @AfterEach
     void healAndClean() {
         kube.heal();
         client.batch().v1().jobs().inAnyNamespace().delete();
         client.secrets().inAnyNamespace().delete();
         client.configMaps().inAnyNamespace().delete();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        HUB.stop();
-        kube.close();
     }
 
     private JobSubmission submission() throws Exception {

@@ -11,17 +11,13 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.MockCluster;
 import org.kbatch.proxy.testing.StubHub;
-import org.kbatch.proxy.testing.TestServers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,14 +33,14 @@ import static org.hamcrest.Matchers.startsWith;
  * accepted, its Secret and ConfigMap are named after it, a second one of the same name is Kubernetes' 409 and leaves
  * nothing behind; a name Kubernetes would refuse is a 422 about the user's field before anything is created.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class SubmissionNamesServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster().user("alice-token", "alice")
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CODE = "{\"api_version\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {},"
             + " \"binary_data\": {\"code\": \"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==\"}}";
@@ -54,16 +50,6 @@ class SubmissionNamesServerTest {
 
     SubmissionNamesServerTest(URI uri) {
         this.uri = uri;
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        TestServers.setUp(builder, HUB, client.getMasterUrl().toString(), Map.of());
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     @AfterEach

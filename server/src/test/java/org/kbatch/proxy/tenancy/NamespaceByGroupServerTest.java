@@ -2,16 +2,11 @@ package org.kbatch.proxy.tenancy;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.model.Container;
@@ -21,9 +16,7 @@ import org.kbatch.client.model.JobSubmission;
 import org.kbatch.client.model.ObjectMeta;
 import org.kbatch.client.model.PodSpec;
 import org.kbatch.client.model.PodTemplateSpec;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
-import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
 
@@ -35,36 +28,24 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** KBATCH_NAMESPACE_BY_GROUP with fallback deny: the first of the user's groups with a namespace wins. */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class NamespaceByGroupServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-
-    private static final StubHub HUB = StubHub.start()
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster()
             .user("dana-token", "dana", List.of("analysts"), List.of("access:services!service=kbatch"))
             .user("eve-token", "eve", List.of("staff", "physics", "analysts"), List.of("access:services!service=kbatch"))
-            .user("frank-token", "frank", List.of("staff"), List.of("access:services!service=kbatch"));
+            .user("frank-token", "frank", List.of("staff"), List.of("access:services!service=kbatch"))
+            .env("KBATCH_NAMESPACE_BY_GROUP", "{\"analysts\": \"team-analysts\", \"physics\": \"team-physics\"}")
+            .env("KBATCH_NAMESPACE_BY_GROUP_FALLBACK", "deny")
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
 
     private final JobsApi jobs;
 
     NamespaceByGroupServerTest(URI uri) {
         this.jobs = new JobsApi(TestServers.client(uri, ""));
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl(),
-                "KBATCH_NAMESPACE_BY_GROUP", "{\"analysts\": \"team-analysts\", \"physics\": \"team-physics\"}",
-                "KBATCH_NAMESPACE_BY_GROUP_FALLBACK", "deny"));
-        Main.setUp(builder, config,
-                Main.Components.create(config, KubernetesClients.forUrl(client.getMasterUrl().toString())));
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     private static JobSubmission job() {

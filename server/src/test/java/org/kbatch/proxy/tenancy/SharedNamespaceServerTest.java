@@ -7,13 +7,9 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiClient;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.CronjobsApi;
@@ -22,9 +18,7 @@ import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.api.PodsApi;
 import org.kbatch.client.model.CronJobSubmission;
 import org.kbatch.client.model.JobSubmission;
-import org.kbatch.proxy.Main;
-import org.kbatch.proxy.config.ProxyConfig;
-import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.testing.ProxyServer;
 import org.kbatch.proxy.testing.WireFixtures;
 import org.kbatch.proxy.testing.StubHub;
 import org.kbatch.proxy.testing.TestServers;
@@ -46,15 +40,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * KBATCH_JOB_NAMESPACE: every user's jobs in one namespace, isolated by the username label as strongly as by
  * namespaces: user B cannot see, show, delete, read logs or events of user A's jobs, whatever they send.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
-@ServerTest
 class SharedNamespaceServerTest {
 
-    static KubernetesMockServer server;
-    static KubernetesClient client;
-
     private static final String SHARED = "batch-shared";
-    private static final StubHub HUB = StubHub.start().user("alice-token", "alice").user("bob-token", "bob");
+    @RegisterExtension
+    static final ProxyServer PROXY = ProxyServer.onMockCluster().user("alice-token", "alice").user("bob-token", "bob")
+            .env("KBATCH_JOB_NAMESPACE", SHARED)
+            .env("KBATCH_CREATE_USER_NAMESPACE", "false")
+            .build();
+    private static final StubHub HUB = PROXY.hub();
+    static final KubernetesMockServer server = PROXY.mock();
+    static final KubernetesClient client = PROXY.kubernetes();
     private static final Map<String, String> ALICE = TestServers.token("alice-token");
     private static final Map<String, String> BOB = TestServers.token("bob-token");
 
@@ -70,19 +66,6 @@ class SharedNamespaceServerTest {
         this.cronjobs = new CronjobsApi(api);
         this.pods = new PodsApi(api);
         this.events = new EventsApi(api);
-    }
-
-    @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) {
-        ProxyConfig config = TestServers.config(Map.of("JUPYTERHUB_API_URL", HUB.apiUrl(),
-                "KBATCH_JOB_NAMESPACE", SHARED, "KBATCH_CREATE_USER_NAMESPACE", "false"));
-        Main.setUp(builder, config,
-                Main.Components.create(config, KubernetesClients.forUrl(client.getMasterUrl().toString())));
-    }
-
-    @AfterAll
-    static void stopHub() {
-        HUB.stop();
     }
 
     private JobSubmission submission(String fixedName) throws Exception {

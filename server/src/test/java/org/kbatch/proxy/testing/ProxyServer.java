@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -12,6 +13,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -66,8 +69,11 @@ public final class ProxyServer implements BeforeAllCallback, AfterAllCallback, P
 
     /** A fresh fabric8 mock API server in CRUD mode (expectations can be added too: {@link #mock()}). */
     public static Builder onMockCluster() {
+        // As fabric8's @EnableKubernetesMockClient(crud = true) does: the expectations (one map, shared with the
+        // dispatcher) answer first, the CRUD store answers the rest.
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         KubernetesMockServer mock = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-                new MockWebServer(), new HashMap<>(), new KubernetesMixedDispatcher(new HashMap<>()), false);
+                new MockWebServer(), expectations, new KubernetesMixedDispatcher(expectations), false);
         mock.init();
         return new Builder(mock, null);
     }
