@@ -79,9 +79,14 @@ class JobsServerTest {
         this.pods = new PodsApi(api);
     }
 
+    /** Each test starts on a healthy, empty cluster, whether the one before passed or not. */
     @AfterEach
-    void heal() {
+    void healAndClean() {
         kube.heal();
+        client.batch().v1().jobs().inAnyNamespace().delete();
+        client.secrets().inAnyNamespace().delete();
+        client.configMaps().inAnyNamespace().delete();
+        client.pods().inAnyNamespace().delete();
     }
 
     /** The request body the real CLI sent for `kbatch job submit --code ... --env ...`, through the generated model. */
@@ -140,7 +145,6 @@ class JobsServerTest {
         Status deleted = jobs.deleteJob(name, as("alice"));
         assertThat(deleted.getStatus(), is("Success"));
         assertThat(client.batch().v1().jobs().inNamespace("kbatch-alice").withName(name).get(), is((Object) null));
-        cleanUp();
     }
 
     @Test
@@ -154,7 +158,6 @@ class JobsServerTest {
         assertThat(client.batch().v1().jobs().inNamespace("kbatch-bob").list().getItems(), empty());
         assertThat(client.namespaces().withName("kbatch-alice").get().getMetadata().getLabels()
                 .get("pod-security.kubernetes.io/enforce"), is("baseline"));
-        cleanUp();
     }
 
     @Test
@@ -193,7 +196,6 @@ class JobsServerTest {
         assertThat(jobs.getJob(name, as("alice")).getMetadata().getName(), is(name));
         PodList alicePods = pods.listPods(name, as("alice"));
         assertThat(alicePods.getItems(), hasSize(1));
-        cleanUp();
     }
 
     @Test
@@ -212,7 +214,6 @@ class JobsServerTest {
         }
         assertThat(listed == null ? null : JSON.writeValueAsString(listed), is(JSON.writeValueAsString(shown)));
         assertThat(shown.get("spec").get("template").get("spec").get("init_containers").size(), is(1));
-        cleanUp();
     }
 
     private String rawGet(String path) throws Exception {
@@ -368,12 +369,5 @@ class JobsServerTest {
         kube.fail(503, (m, p) -> true);
         ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("alice")));
         assertThat(e.getCode(), is(503));
-    }
-
-    private static void cleanUp() {
-        client.batch().v1().jobs().inAnyNamespace().delete();
-        client.secrets().inAnyNamespace().delete();
-        client.configMaps().inAnyNamespace().delete();
-        client.pods().inAnyNamespace().delete();
     }
 }

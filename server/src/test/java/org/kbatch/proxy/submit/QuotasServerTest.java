@@ -7,6 +7,7 @@ import java.util.List;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiException;
@@ -62,6 +63,11 @@ class QuotasServerTest {
                         .containers(List.of(new Container().name("job").image("busybox")))))));
     }
 
+    @AfterEach
+    void heal() {
+        kube.heal();
+    }
+
     @Test
     void aNewUserNamespaceGetsTheQuotaAndTheLimitRange() throws Exception {
         jobs.submitJob(job(), TestServers.token("alice-token"));
@@ -90,13 +96,9 @@ class QuotasServerTest {
         String refusal = "jobs.batch \"q-abcde\" is forbidden: exceeded quota: kbatch-user-quota, requested:"
                 + " count/jobs.batch=1, used: count/jobs.batch=20, limited: count/jobs.batch=20";
         kube.fail(403, refusal, (m, p) -> m.equals("POST") && p.endsWith("/jobs"));
-        try {
-            ApiException e = assertThrows(ApiException.class, () -> jobs.submitJob(job(), TestServers.token("carl-token")));
-            assertThat(e.getCode(), is(403));
-            assertThat(e.getResponseBody(), is("{\"detail\":\"" + refusal.replace("\"", "\\\"") + "\"}"));
-        } finally {
-            kube.heal();
-        }
+        ApiException e = assertThrows(ApiException.class, () -> jobs.submitJob(job(), TestServers.token("carl-token")));
+        assertThat(e.getCode(), is(403));
+        assertThat(e.getResponseBody(), is("{\"detail\":\"" + refusal.replace("\"", "\\\"") + "\"}"));
         assertThat(MockCluster.secrets(client).stream().filter(s -> s.getMetadata().getNamespace().equals("kbatch-carl"))
                 .toList(), empty());
     }
