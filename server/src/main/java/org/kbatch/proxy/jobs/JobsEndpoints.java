@@ -10,7 +10,7 @@ import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.JobsService;
 import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.audit.AuditLog;
-import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.http.Callers;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.ListResponses;
@@ -53,39 +53,39 @@ public final class JobsEndpoints extends JobsService {
 
     @Override
     protected void handleListJobs(ServerRequest request, ServerResponse response) {
-        Caller caller = Caller.of(request, tenancy);
-        ListResponses.send(response, codec, WireCodec.ListKind.JOBS, kube.jobPages(caller.scope()));
+        Scope scope = Scope.of(Callers.of(request, tenancy));
+        ListResponses.send(response, codec, WireCodec.ListKind.JOBS, kube.jobPages(scope));
     }
 
     @Override
     protected void handleSubmitJob(ServerRequest request, ServerResponse response, JobSubmission submission) {
-        var created = submitter.submit(Caller.of(request, tenancy), submission);
+        var created = submitter.submit(Callers.of(request, tenancy), submission);
         AuditLog.subject(request, created.getMetadata().getName());
         Json.send(response, 200, codec.write(created));
     }
 
     @Override
     protected void handleGetJob(ServerRequest request, ServerResponse response, String jobName) {
-        Caller caller = Caller.of(request, tenancy);
-        Json.send(response, 200, codec.write(kube.getJob(caller.scope(), Names.objectName("job", jobName))));
+        Scope scope = Scope.of(Callers.of(request, tenancy));
+        Json.send(response, 200, codec.write(kube.getJob(scope, Names.objectName("job", jobName))));
     }
 
     @Override
     protected void handleDeleteJob(ServerRequest request, ServerResponse response, String jobName) {
-        Caller caller = Caller.of(request, tenancy);
-        Json.send(response, 200, codec.write(kube.deleteJob(caller.scope(), Names.objectName("job", jobName))));
+        Scope scope = Scope.of(Callers.of(request, tenancy));
+        Json.send(response, 200, codec.write(kube.deleteJob(scope, Names.objectName("job", jobName))));
     }
 
     @Override
     protected void handleGetJobLogs(ServerRequest request, ServerResponse response, String jobName,
                                     Optional<Boolean> ignored) {
-        Caller caller = Caller.of(request, tenancy);
+        Scope scope = Scope.of(Callers.of(request, tenancy));
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
-        Pod pod = podWhoseLogs(caller.scope(), Names.objectName("job or pod", jobName));
+        Pod pod = podWhoseLogs(scope, Names.objectName("job or pod", jobName));
         if (stream) {
-            LogResponses.stream(response, kube.followPodLog(caller.scope(), pod), metrics);
+            LogResponses.stream(response, kube.followPodLog(scope, pod), metrics);
         } else {
-            LogResponses.send(response, kube.podLog(caller.scope(), pod));
+            LogResponses.send(response, kube.podLog(scope, pod));
         }
     }
 

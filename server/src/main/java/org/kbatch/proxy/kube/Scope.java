@@ -2,6 +2,7 @@ package org.kbatch.proxy.kube;
 
 import java.util.Optional;
 
+import org.kbatch.proxy.caller.Caller;
 import org.kbatch.proxy.naming.UsernameLabel;
 
 /**
@@ -13,6 +14,13 @@ import org.kbatch.proxy.naming.UsernameLabel;
  *                   the caller's own
  */
 public record Scope(String namespace, Optional<String> ownerLabel) {
+
+    /** What this caller may see: their namespace, filtered by their username label when it is shared. */
+    public static Scope of(Caller caller) {
+        return caller.placement().shared()
+                ? shared(caller.namespace(), UsernameLabel.of(caller.username()))
+                : own(caller.namespace());
+    }
 
     public static Scope own(String namespace) {
         return new Scope(namespace, Optional.empty());

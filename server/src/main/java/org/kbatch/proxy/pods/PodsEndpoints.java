@@ -7,12 +7,13 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.PodsService;
-import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.http.Callers;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.logs.LogResponses;
 import org.kbatch.proxy.metrics.ProxyMetrics;
 import org.kbatch.proxy.wire.WireCodec;
@@ -40,22 +41,22 @@ public final class PodsEndpoints extends PodsService {
 
     @Override
     protected void handleListPods(ServerRequest request, ServerResponse response, Optional<String> jobName) {
-        Caller caller = Caller.of(request, tenancy);
+        Scope scope = Scope.of(Callers.of(request, tenancy));
         // The CLI sends ?job_name= when no job is given: empty means all pods.
         Optional<String> job = jobName.filter(n -> !n.isEmpty()).map(n -> Names.objectName("job", n));
-        ListResponses.send(response, codec, WireCodec.ListKind.PODS, kube.podPages(caller.scope(), job));
+        ListResponses.send(response, codec, WireCodec.ListKind.PODS, kube.podPages(scope, job));
     }
 
     @Override
     protected void handleGetPodLogs(ServerRequest request, ServerResponse response, String podName,
                                     Optional<Boolean> ignored) {
-        Caller caller = Caller.of(request, tenancy);
+        Scope scope = Scope.of(Callers.of(request, tenancy));
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
         String pod = Names.objectName("pod", podName);
         if (stream) {
-            LogResponses.stream(response, kube.followPodLog(caller.scope(), pod), metrics);
+            LogResponses.stream(response, kube.followPodLog(scope, pod), metrics);
         } else {
-            LogResponses.send(response, kube.podLog(caller.scope(), pod));
+            LogResponses.send(response, kube.podLog(scope, pod));
         }
     }
 

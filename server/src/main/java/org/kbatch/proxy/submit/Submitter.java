@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.caller.Caller;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.policy.ApiServerRules;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
@@ -71,7 +71,7 @@ public final class Submitter {
         SubmissionRules.check(job, "Job", submission.code());
         ApiServerRules.check(job, submission.code(), caller.placement().shared());
         RenderedSubmission<Job> rendered = JobRenderer.render(SharedNamespaces.uniqueName(job, caller.placement()),
-                submission.code(), renderCaller(caller), settings);
+                submission.code(), caller, settings);
         return submit(caller, rendered, created -> kube.create(rendered.namespace(), created));
     }
 
@@ -80,8 +80,7 @@ public final class Submitter {
         SubmissionRules.check(cronJob, "CronJob", submission.code());
         ApiServerRules.check(cronJob, submission.code(), caller.placement().shared());
         RenderedSubmission<CronJob> rendered = JobRenderer.render(
-                SharedNamespaces.uniqueName(cronJob, caller.placement()), submission.code(), renderCaller(caller),
-                settings);
+                SharedNamespaces.uniqueName(cronJob, caller.placement()), submission.code(), caller, settings);
         return submit(caller, rendered, created -> kube.create(rendered.namespace(), created));
     }
 
@@ -235,9 +234,5 @@ public final class Submitter {
             throw new org.kbatch.proxy.errors.ApiException(422, "The request body needs a 'job'");
         }
         return job;
-    }
-
-    private static org.kbatch.proxy.render.Caller renderCaller(Caller caller) {
-        return new org.kbatch.proxy.render.Caller(caller.username(), caller.token(), caller.namespace());
     }
 }
