@@ -26,6 +26,7 @@ import org.kbatch.proxy.docs.SwaggerUi;
 import org.kbatch.proxy.jobs.JobsEndpoints;
 import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Namespaces;
 import org.kbatch.proxy.logging.JsonLogFormatter;
 import org.kbatch.proxy.metrics.ProxyMetrics;
 import org.kbatch.proxy.http.RequestMetrics;
@@ -106,7 +107,7 @@ public final class Main {
             System.exit(1);
         }
         if (config.deleteEmptyNamespacesAfter() != null) {
-            new EmptyNamespaces(parts.kube(), config.deleteEmptyNamespacesAfter(), java.time.Clock.systemUTC())
+            new EmptyNamespaces(parts.namespaces(), config.deleteEmptyNamespacesAfter(), java.time.Clock.systemUTC())
                     .start(EmptyNamespaces.interval(config.deleteEmptyNamespacesAfter()));
         }
         String url = "http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + server.port()
@@ -158,7 +159,8 @@ public final class Main {
     }
 
     /** The long-lived parts, built once and shared by all requests. */
-    public record Components(TokenAuthenticator authenticator, KubernetesGateway kube, WireCodec codec,
+    public record Components(TokenAuthenticator authenticator, KubernetesGateway kube, Namespaces namespaces,
+                             WireCodec codec,
                              Submitter submitter, ProxyMetrics metrics, Tenancy tenancy) {
 
         /** Production parts: the hub checks tokens; {@code client} talks to the cluster. */
@@ -172,6 +174,7 @@ public final class Main {
         public static Components create(ProxyConfig config, TokenAuthenticator authenticator, KubernetesClient client,
                                         ProxyMetrics metrics) {
             KubernetesGateway kube = new KubernetesGateway(client, metrics);
+            Namespaces namespaces = new Namespaces(client, metrics);
             RenderSettings settings;
             try {
                 settings = new RenderSettings(config.jobTemplate(), config.jobExtraEnv(), config.ttlSecondsAfterFinished(),
@@ -179,8 +182,8 @@ public final class Main {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", e.getMessage());
             }
-            return new Components(authenticator, kube, WireCodec.create(),
-                    new Submitter(kube, settings,
+            return new Components(authenticator, kube, namespaces, WireCodec.create(),
+                    new Submitter(kube, namespaces, settings,
                             new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),
                             new Quotas(kube, config.userResourceQuota(), config.userLimitRange()),
                             Duration.ofSeconds(3 * config.kubernetesTimeoutSeconds())),

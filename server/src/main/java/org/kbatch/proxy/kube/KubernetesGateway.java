@@ -16,8 +16,6 @@ import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
@@ -53,55 +51,10 @@ public final class KubernetesGateway {
 
     private final KubernetesClient client;
     private final ProxyMetrics metrics;
-    /** Namespaces this process saw exist (see {@link #ensureNamespace}). */
-    private final java.util.Set<String> knownNamespaces = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public KubernetesGateway(KubernetesClient client, ProxyMetrics metrics) {
         this.client = client;
         this.metrics = metrics;
-    }
-
-    /**
-     * Creates the namespace with these labels; one that exists already (409) is fine and left as it is. A namespace
-     * seen to exist (created, or answered 409) is remembered and not POSTed again: after a user's first submission
-     * every POST would be a 409, which fabric8 turns into an exception with a formatted Status (costly, per JFR). The
-     * proxy has no {@code get} on namespaces (RBAC), so it cannot look instead. A namespace deleted behind the proxy's
-     * back shows up as a create answered {@link #isMissingNamespace}; then {@link #forgetNamespace} it.
-     */
-    public void ensureNamespace(String namespace, java.util.Map<String, String> labels) {
-        if (knownNamespaces.contains(namespace)) {
-            return;
-        }
-        Namespace ns = new NamespaceBuilder().withNewMetadata().withName(namespace).withLabels(labels).endMetadata()
-                .build();
-        try {
-            metrics.kubernetes("create-namespace", () -> client.namespaces().resource(ns).create());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-        }
-        knownNamespaces.add(namespace);
-    }
-
-    /** Forgets that the namespace exists (it turned out to be gone): the next {@link #ensureNamespace} POSTs it. */
-    public void forgetNamespace(String namespace) {
-        knownNamespaces.remove(namespace);
-    }
-
-    /**
-     * Whether a create failed because its namespace does not exist. The API server answers that with a 404 about
-     * the namespace, not the object: {@code Status} reason {@code NotFound}, {@code details.kind: namespaces}, message
-     * {@code namespaces "NS" not found}.
-     */
-    public static boolean isMissingNamespace(KubernetesClientException e, String namespace) {
-        Status status = e.getStatus();
-        if (e.getCode() != 404 || status == null) {
-            return false;
-        }
-        StatusDetails details = status.getDetails();
-        return details != null && "namespaces".equals(details.getKind()) && namespace.equals(details.getName())
-                || ("namespaces \"" + namespace + "\" not found").equals(status.getMessage());
     }
 
     /** Creates a ResourceQuota or LimitRange in the namespace unless one of that name exists (409). */
@@ -444,39 +397,6 @@ public final class KubernetesGateway {
         }
         return e.getMetadata() == null || e.getMetadata().getCreationTimestamp() == null ? ""
                 : e.getMetadata().getCreationTimestamp();
-    }
-
-    /** The namespaces carrying this label (the ones the proxy created). */
-    public List<Namespace> namespacesLabelled(String label, String value) {
-        return metrics.kubernetes("list-namespaces",
-                () -> client.namespaces().withLabel(label, value).list().getItems());
-    }
-
-    /** Whether the namespace holds any Job or CronJob. */
-    public boolean holdsJobs(String namespace) {
-        ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
-        return !metrics.kubernetes("list-jobs", () -> client.batch().v1().jobs().inNamespace(namespace).list(one))
-                .getItems().isEmpty()
-                || !metrics.kubernetes("list-cronjobs",
-                () -> client.batch().v1().cronjobs().inNamespace(namespace).list(one)).getItems().isEmpty();
-    }
-
-    /**
-     * Sets (or, with {@code null}, removes) one annotation of a namespace (a JSON merge patch), through a namespace
-     * object of that name: patched by name, fabric8 would read it first, a "get" the chart does not grant.
-     */
-    public void annotateNamespace(String namespace, String key, String value) {
-        java.util.Map<String, Object> annotations = new java.util.HashMap<>();
-        annotations.put(key, value);
-        String patch = JSON.writeValueAsString(java.util.Map.of("metadata", java.util.Map.of("annotations", annotations)));
-        Namespace named = new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(namespace)
-                .endMetadata().build();
-        metrics.kubernetes("patch-namespace", () -> client.namespaces().resource(named)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
-    }
-
-    public void deleteNamespace(String namespace) {
-        metrics.kubernetes("delete-namespace", () -> client.namespaces().withName(namespace).delete());
     }
 
     /** In a shared namespace, only the caller's objects (by their username label). */

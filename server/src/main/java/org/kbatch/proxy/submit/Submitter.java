@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.kbatch.proxy.caller.Caller;
 import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Namespaces;
 import org.kbatch.proxy.policy.ApiServerRules;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
 import org.kbatch.proxy.policy.SubmissionRules;
@@ -42,6 +43,7 @@ public final class Submitter {
     private static final System.Logger LOG = System.getLogger(Submitter.class.getName());
 
     private final KubernetesGateway kube;
+    private final Namespaces namespaces;
     /** Marks the namespaces the proxy created. */
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
@@ -57,9 +59,10 @@ public final class Submitter {
      * @param lateSweepDelay when to look once more for objects of a failed submission (longer than a Kubernetes call
      *                       may take)
      */
-    public Submitter(KubernetesGateway kube, RenderSettings settings, PodSecurityPolicy policy,
+    public Submitter(KubernetesGateway kube, Namespaces namespaces, RenderSettings settings, PodSecurityPolicy policy,
                      Quotas quotas, Duration lateSweepDelay) {
         this.kube = kube;
+        this.namespaces = namespaces;
         this.settings = settings;
         this.policy = policy;
         this.quotas = quotas;
@@ -93,14 +96,14 @@ public final class Submitter {
             prepareNamespace(caller, namespace);
             return createAll(rendered, create);
         } catch (KubernetesClientException e) {
-            if (!caller.placement().createNamespace() || !KubernetesGateway.isMissingNamespace(e, namespace)) {
+            if (!caller.placement().createNamespace() || !Namespaces.isMissingNamespace(e, namespace)) {
                 throw e;
             }
             // The namespace was known to exist, so it was not POSTed, but it has been deleted since (e.g. by an
             // admin, or the empty-namespace cleanup). What this attempt created is rolled back already: create the
             // namespace (and its quota) again and try once more.
             LOG.log(Level.INFO, "Namespace " + namespace + " is gone; creating it again");
-            kube.forgetNamespace(namespace);
+            namespaces.forgetNamespace(namespace);
             quotas.forget(namespace);
             prepareNamespace(caller, namespace);
             return createAll(rendered, create);
@@ -112,7 +115,7 @@ public final class Submitter {
         if (caller.placement().createNamespace()) {
             // The cluster's Pod Security Admission enforces the same level in the namespaces the proxy creates;
             // the managed-by label marks them as the proxy's (only those are ever cleaned up).
-            kube.ensureNamespace(namespace, Map.of(
+            namespaces.ensureNamespace(namespace, Map.of(
                     "pod-security.kubernetes.io/enforce", policy.level().label(),
                     "pod-security.kubernetes.io/enforce-version", "latest",
                     MANAGED_BY, "kbatch-proxy"));
