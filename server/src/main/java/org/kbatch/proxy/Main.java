@@ -27,6 +27,8 @@ import org.kbatch.proxy.jobs.JobsEndpoints;
 import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.kube.Namespaces;
+import org.kbatch.proxy.kube.Pages;
+import org.kbatch.proxy.kube.RawGet;
 import org.kbatch.proxy.logging.JsonLogFormatter;
 import org.kbatch.proxy.metrics.ProxyMetrics;
 import org.kbatch.proxy.http.RequestMetrics;
@@ -152,15 +154,15 @@ public final class Main {
         SwaggerUi.register(routing, prefix);
         routing.register(prefix.isEmpty() ? "/" : prefix,
                 service,
-                new JobsEndpoints(parts.kube(), parts.submitter(), parts.codec(), parts.metrics(), parts.tenancy()),
-                new CronJobsEndpoints(parts.kube(), parts.submitter(), parts.codec(), parts.tenancy()),
-                new PodsEndpoints(parts.kube(), parts.codec(), parts.metrics(), parts.tenancy()),
+                new JobsEndpoints(parts.kube(), parts.pages(), parts.submitter(), parts.codec(), parts.metrics(), parts.tenancy()),
+                new CronJobsEndpoints(parts.kube(), parts.pages(), parts.submitter(), parts.codec(), parts.tenancy()),
+                new PodsEndpoints(parts.kube(), parts.pages(), parts.codec(), parts.metrics(), parts.tenancy()),
                 new EventsEndpoints(parts.kube(), parts.codec(), parts.tenancy()));
     }
 
     /** The long-lived parts, built once and shared by all requests. */
     public record Components(TokenAuthenticator authenticator, KubernetesGateway kube, Namespaces namespaces,
-                             WireCodec codec,
+                             Pages pages, WireCodec codec,
                              Submitter submitter, ProxyMetrics metrics, Tenancy tenancy) {
 
         /** Production parts: the hub checks tokens; {@code client} talks to the cluster. */
@@ -173,7 +175,9 @@ public final class Main {
 
         public static Components create(ProxyConfig config, TokenAuthenticator authenticator, KubernetesClient client,
                                         ProxyMetrics metrics) {
-            KubernetesGateway kube = new KubernetesGateway(client, metrics);
+            RawGet raw = new RawGet(client);
+            Pages pages = new Pages(client, raw, metrics);
+            KubernetesGateway kube = new KubernetesGateway(client, metrics, raw, pages);
             Namespaces namespaces = new Namespaces(client, metrics);
             RenderSettings settings;
             try {
@@ -182,7 +186,7 @@ public final class Main {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", e.getMessage());
             }
-            return new Components(authenticator, kube, namespaces, WireCodec.create(),
+            return new Components(authenticator, kube, namespaces, pages, WireCodec.create(),
                     new Submitter(kube, namespaces, settings,
                             new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),
                             new Quotas(kube, config.userResourceQuota(), config.userLimitRange()),

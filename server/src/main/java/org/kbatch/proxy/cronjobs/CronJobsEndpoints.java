@@ -13,6 +13,7 @@ import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Pages;
 import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.submit.Submitter;
 import org.kbatch.proxy.wire.CronJobSubmission;
@@ -22,13 +23,15 @@ import org.kbatch.proxy.wire.WireCodec;
 public final class CronJobsEndpoints extends CronjobsService {
 
     private final KubernetesGateway kube;
+    private final Pages pages;
     private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
 
-    public CronJobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec, Tenancy tenancy) {
+    public CronJobsEndpoints(KubernetesGateway kube, Pages pages, Submitter submitter, WireCodec codec, Tenancy tenancy) {
         this.tenancy = tenancy;
         this.kube = kube;
+        this.pages = pages;
         this.submitter = submitter;
         this.codec = codec;
     }
@@ -44,7 +47,7 @@ public final class CronJobsEndpoints extends CronjobsService {
     @Override
     protected void handleListCronJobs(ServerRequest request, ServerResponse response) {
         ListResponses.send(response, codec, WireCodec.ListKind.CRONJOBS,
-                kube.cronJobPages(Scope.of(Callers.of(request, tenancy))));
+                pages.cronJobs(Scope.of(Callers.of(request, tenancy))));
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Pages;
 import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.logs.LogResponses;
 import org.kbatch.proxy.metrics.ProxyMetrics;
@@ -28,15 +29,17 @@ import org.kbatch.proxy.wire.WireCodec;
 public final class JobsEndpoints extends JobsService {
 
     private final KubernetesGateway kube;
+    private final Pages pages;
     private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
     private final ProxyMetrics metrics;
 
-    public JobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec, ProxyMetrics metrics,
+    public JobsEndpoints(KubernetesGateway kube, Pages pages, Submitter submitter, WireCodec codec, ProxyMetrics metrics,
                          Tenancy tenancy) {
         this.tenancy = tenancy;
         this.kube = kube;
+        this.pages = pages;
         this.submitter = submitter;
         this.codec = codec;
         this.metrics = metrics;
@@ -54,7 +57,7 @@ public final class JobsEndpoints extends JobsService {
     @Override
     protected void handleListJobs(ServerRequest request, ServerResponse response) {
         Scope scope = Scope.of(Callers.of(request, tenancy));
-        ListResponses.send(response, codec, WireCodec.ListKind.JOBS, kube.jobPages(scope));
+        ListResponses.send(response, codec, WireCodec.ListKind.JOBS, pages.jobs(scope));
     }
 
     @Override

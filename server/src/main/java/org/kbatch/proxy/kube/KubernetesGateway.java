@@ -1,24 +1,19 @@
 package org.kbatch.proxy.kube;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListMeta;
-import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -31,7 +26,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.metrics.ProxyMetrics;
-import org.kbatch.proxy.naming.UsernameLabel;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,19 +36,20 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class KubernetesGateway {
 
-    /** Page size for lists: a user with thousands of jobs is read in bounded pieces. */
-    static final long PAGE_SIZE = 500;
-
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     public static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
     public static final String LEGACY_JOB_NAME_LABEL = "job-name";
 
     private final KubernetesClient client;
     private final ProxyMetrics metrics;
+    private final RawGet raw;
+    private final Pages pages;
 
-    public KubernetesGateway(KubernetesClient client, ProxyMetrics metrics) {
+    public KubernetesGateway(KubernetesClient client, ProxyMetrics metrics, RawGet raw, Pages pages) {
         this.client = client;
         this.metrics = metrics;
+        this.raw = raw;
+        this.pages = pages;
     }
 
     /** Creates a ResourceQuota or LimitRange in the namespace unless one of that name exists (409). */
@@ -153,69 +148,6 @@ public final class KubernetesGateway {
         client.configMaps().inNamespace(namespace).withLabel(label, value).delete();
     }
 
-    /**
-     * The caller's jobs as the API server sends them (JSON), page by page: {@code apply(null)} fetches the first page,
-     * {@code apply(token)} the page after that {@code continue} token. The endpoints pass the pages through the wire
-     * codec into the answer one at a time, so a list costs one page of memory whatever its length.
-     */
-    public Function<String, InputStream> jobPages(Scope scope) {
-        return pages("list-jobs", "/apis/batch/v1/namespaces/" + scope.namespace() + "/jobs", selector(scope, null));
-    }
-
-    /** The caller's cronjobs, page by page (see {@link #jobPages}). */
-    public Function<String, InputStream> cronJobPages(Scope scope) {
-        return pages("list-cronjobs", "/apis/batch/v1/namespaces/" + scope.namespace() + "/cronjobs",
-                selector(scope, null));
-    }
-
-    /** The caller's pods, or those labelled {@code job-name=J} when a job is named, page by page (see {@link #jobPages}). */
-    public Function<String, InputStream> podPages(Scope scope, Optional<String> jobName) {
-        return pages("list-pods", "/api/v1/namespaces/" + scope.namespace() + "/pods",
-                selector(scope, jobName.map(job -> LEGACY_JOB_NAME_LABEL + "=" + job).orElse(null)));
-    }
-
-    private Function<String, InputStream> pages(String operation, String path, String labelSelector) {
-        return next -> {
-            StringBuilder query = new StringBuilder();
-            if (next != null) {
-                query.append("continue=").append(encode(next)).append('&');
-            }
-            if (labelSelector != null) {
-                query.append("labelSelector=").append(encode(labelSelector)).append('&');
-            }
-            query.append("limit=").append(PAGE_SIZE);
-            return metrics.kubernetes(operation, () -> get(path + "?" + query, true, "list"));
-        };
-    }
-
-    /** The label selector of a list: the caller's username label in a shared namespace, and {@code extra}. */
-    private static String selector(Scope scope, String extra) {
-        String owner = scope.ownerLabel().map(value -> UsernameLabel.KEY + "=" + value).orElse(null);
-        if (owner == null) {
-            return extra;
-        }
-        return extra == null ? owner : owner + "," + extra;
-    }
-
-    private static String encode(String value) {
-        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** The caller's pods, or those labelled {@code job-name=J} when a job is named. */
-    public PodList listPods(Scope scope, Optional<String> jobName) {
-        List<Pod> items = new ArrayList<>();
-        ListMeta meta = paged(options -> metrics.kubernetes("list-pods", () -> {
-            var pods = owned(client.pods().inNamespace(scope.namespace()), scope);
-            return (jobName.isPresent() ? pods.withLabel(LEGACY_JOB_NAME_LABEL, jobName.get()) : pods).list(options);
-        }), items);
-        PodList list = new PodList();
-        list.setApiVersion("v1");
-        list.setKind("PodList");
-        list.setMetadata(meta);
-        list.setItems(items);
-        return list;
-    }
-
     public Job getJob(Scope scope, String name) {
         return findJob(scope, name).orElseThrow(() -> new ApiException(404, "jobs.batch \"" + name + "\" not found"));
     }
@@ -258,8 +190,9 @@ public final class KubernetesGateway {
     /** The first pod of a job: labelled {@code batch.kubernetes.io/job-name}, else (clusters before 1.27) {@code job-name}. */
     public Optional<Pod> firstPodOfJob(Scope scope, String jobName) {
         for (String label : List.of(JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL)) {
-            List<Pod> pods = metrics.kubernetes("list-pods", () -> owned(client.pods().inNamespace(scope.namespace()),
-                    scope).withLabel(label, jobName).list(new ListOptionsBuilder().withLimit(1L).build())).getItems();
+            List<Pod> pods = metrics.kubernetes("list-pods", () -> scope.restrict(client.pods()
+                    .inNamespace(scope.namespace())).withLabel(label, jobName)
+                    .list(new ListOptionsBuilder().withLimit(1L).build())).getItems();
             if (!pods.isEmpty()) {
                 return Optional.of(pods.getFirst());
             }
@@ -297,50 +230,8 @@ public final class KubernetesGateway {
      * wait for the pod with a watch, and pass an error {@code Status} through as if it were log text.
      */
     private InputStream log(String namespace, String pod, boolean follow) {
-        return get("/api/v1/namespaces/" + namespace + "/pods/" + pod + "/log" + (follow ? "?follow=true" : ""),
-                !follow, "log of pod " + pod);
-    }
-
-    /**
-     * A plain {@code GET} of an API path on fabric8's HTTP client (its auth and TLS), answering the body as a stream;
-     * an error answer becomes a {@link KubernetesClientException} carrying the API's {@code Status}, as fabric8's own
-     * calls do. {@code timeout}: the client's request timeout applies until the answer starts (not to a followed log).
-     */
-    private InputStream get(String pathAndQuery, boolean timeout, String what) {
-        String url = client.getMasterUrl().toString().replaceAll("/+$", "") + pathAndQuery;
-        var http = client.getHttpClient();
-        var request = http.newHttpRequestBuilder().uri(url);
-        if (timeout) {
-            request.timeout(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
-        ResponseBody stream = new ResponseBody();
-        var answer = http.consumeBytes(request.build(), stream);
-        io.fabric8.kubernetes.client.http.HttpResponse<io.fabric8.kubernetes.client.http.AsyncBody> response;
-        try {
-            response = answer.get(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            // An answer that still comes is not read: cancel it rather than leave the connection busy.
-            answer.thenAccept(late -> late.body().cancel());
-            throw new KubernetesClientException("Kubernetes request timed out: " + what, e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new KubernetesClientException("Kubernetes request failed: " + what, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            answer.thenAccept(late -> late.body().cancel());
-            throw new KubernetesClientException("Interrupted", e);
-        }
-        stream.start(response.body());
-        if (!response.isSuccessful()) {
-            Status status;
-            try (InputStream body = stream) {
-                status = client.getKubernetesSerialization().unmarshal(new String(body.readAllBytes(),
-                        java.nio.charset.StandardCharsets.UTF_8), Status.class);
-            } catch (IOException | RuntimeException e) {
-                status = new StatusBuilder().withCode(response.code()).withMessage(what + " failed").build();
-            }
-            throw new KubernetesClientException(status.getMessage(), response.code(), status);
-        }
-        return stream;
+        ApiPath log = ApiPath.of("api", "v1", "namespaces", namespace, "pods", pod, "log");
+        return raw.get(follow ? log.query("follow", "true") : log, !follow, "log of pod " + pod);
     }
 
     private void requirePod(Scope scope, String pod) {
@@ -363,7 +254,7 @@ public final class KubernetesGateway {
     public EventList jobEvents(Scope scope, String jobName) {
         getJob(scope, jobName);
         java.util.Set<String> pods = new java.util.HashSet<>();
-        listPods(scope, Optional.of(jobName)).getItems().forEach(p -> pods.add(p.getMetadata().getName()));
+        pages.podList(scope, Optional.of(jobName)).getItems().forEach(p -> pods.add(p.getMetadata().getName()));
         List<Event> events = new ArrayList<>(eventsAbout(scope.namespace(), java.util.Set.of(jobName), pods));
         events.sort(java.util.Comparator.comparing(KubernetesGateway::eventTime));
         EventList list = new EventList();
@@ -375,10 +266,7 @@ public final class KubernetesGateway {
     }
 
     private List<Event> eventsAbout(String namespace, java.util.Set<String> jobs, java.util.Set<String> pods) {
-        List<Event> items = new ArrayList<>();
-        paged(options -> metrics.kubernetes("list-events",
-                () -> client.v1().events().inNamespace(namespace).list(options)), items);
-        return items.stream().filter(e -> e.getInvolvedObject() != null
+        return pages.events(namespace).stream().filter(e -> e.getInvolvedObject() != null
                 && ("Job".equals(e.getInvolvedObject().getKind()) && jobs.contains(e.getInvolvedObject().getName())
                 || "Pod".equals(e.getInvolvedObject().getKind()) && pods.contains(e.getInvolvedObject().getName())))
                 .toList();
@@ -397,28 +285,6 @@ public final class KubernetesGateway {
         }
         return e.getMetadata() == null || e.getMetadata().getCreationTimestamp() == null ? ""
                 : e.getMetadata().getCreationTimestamp();
-    }
-
-    /** In a shared namespace, only the caller's objects (by their username label). */
-    private static <T, L, R extends io.fabric8.kubernetes.client.dsl.Resource<T>> io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, L, R> owned(
-            io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, L, R> objects, Scope scope) {
-        return scope.ownerLabel().isPresent() ? objects.withLabel(UsernameLabel.KEY, scope.ownerLabel().get()) : objects;
-    }
-
-    private static <T extends HasMetadata, L extends KubernetesResourceList<T>> ListMeta paged(Function<ListOptions, L> page, List<T> into) {
-        String next = null;
-        ListMeta last;
-        do {
-            L list = page.apply(new ListOptionsBuilder().withLimit(PAGE_SIZE).withContinue(next).build());
-            into.addAll(list.getItems());
-            last = list.getMetadata();
-            next = last == null ? null : last.getContinue();
-        } while (next != null && !next.isEmpty());
-        ListMeta meta = new ListMeta();
-        if (last != null) {
-            meta.setResourceVersion(last.getResourceVersion());
-        }
-        return meta;
     }
 
     private static Status status(List<StatusDetails> deleted, String resource, String name) {

@@ -2,6 +2,9 @@ package org.kbatch.proxy.kube;
 
 import java.util.Optional;
 
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.Resource;
+
 import org.kbatch.proxy.caller.Caller;
 import org.kbatch.proxy.naming.UsernameLabel;
 
@@ -28,6 +31,23 @@ public record Scope(String namespace, Optional<String> ownerLabel) {
 
     public static Scope shared(String namespace, String ownerLabel) {
         return new Scope(namespace, Optional.of(ownerLabel));
+    }
+
+    /**
+     * The label selector of a list in this scope: the caller's username label in a shared namespace, and
+     * {@code extra} (e.g. {@code job-name=J}); {@code null} for none.
+     */
+    String labelSelector(String extra) {
+        String owner = ownerLabel.map(value -> UsernameLabel.KEY + "=" + value).orElse(null);
+        if (owner == null) {
+            return extra;
+        }
+        return extra == null ? owner : owner + "," + extra;
+    }
+
+    /** A fabric8 list restricted to this scope: in a shared namespace, only the caller's objects (by their username label). */
+    <T, L, R extends Resource<T>> FilterWatchListDeletable<T, L, R> restrict(FilterWatchListDeletable<T, L, R> objects) {
+        return ownerLabel.isPresent() ? objects.withLabel(UsernameLabel.KEY, ownerLabel.get()) : objects;
     }
 
     /** Whether an object with these labels is the caller's (always, in their own namespace). */

@@ -13,6 +13,7 @@ import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Pages;
 import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.logs.LogResponses;
 import org.kbatch.proxy.metrics.ProxyMetrics;
@@ -22,13 +23,15 @@ import org.kbatch.proxy.wire.WireCodec;
 public final class PodsEndpoints extends PodsService {
 
     private final KubernetesGateway kube;
+    private final Pages pages;
     private final Tenancy tenancy;
     private final WireCodec codec;
     private final ProxyMetrics metrics;
 
-    public PodsEndpoints(KubernetesGateway kube, WireCodec codec, ProxyMetrics metrics, Tenancy tenancy) {
+    public PodsEndpoints(KubernetesGateway kube, Pages pages, WireCodec codec, ProxyMetrics metrics, Tenancy tenancy) {
         this.tenancy = tenancy;
         this.kube = kube;
+        this.pages = pages;
         this.codec = codec;
         this.metrics = metrics;
     }
@@ -44,7 +47,7 @@ public final class PodsEndpoints extends PodsService {
         Scope scope = Scope.of(Callers.of(request, tenancy));
         // The CLI sends ?job_name= when no job is given: empty means all pods.
         Optional<String> job = jobName.filter(n -> !n.isEmpty()).map(n -> Names.objectName("job", n));
-        ListResponses.send(response, codec, WireCodec.ListKind.PODS, kube.podPages(scope, job));
+        ListResponses.send(response, codec, WireCodec.ListKind.PODS, pages.pods(scope, job));
     }
 
     @Override
