@@ -26,6 +26,7 @@ import org.kbatch.proxy.docs.SwaggerUi;
 import org.kbatch.proxy.jobs.JobsEndpoints;
 import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.KubernetesObjects;
 import org.kbatch.proxy.kube.Namespaces;
 import org.kbatch.proxy.kube.Pages;
 import org.kbatch.proxy.kube.RawGet;
@@ -179,6 +180,7 @@ public final class Main {
             Pages pages = new Pages(client, raw, metrics);
             KubernetesGateway kube = new KubernetesGateway(client, metrics, raw, pages);
             Namespaces namespaces = new Namespaces(client, metrics);
+            KubernetesObjects objects = new KubernetesObjects(client, metrics);
             RenderSettings settings;
             try {
                 settings = new RenderSettings(config.jobTemplate(), config.jobExtraEnv(), config.ttlSecondsAfterFinished(),
@@ -187,9 +189,9 @@ public final class Main {
                 throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", e.getMessage());
             }
             return new Components(authenticator, kube, namespaces, pages, WireCodec.create(),
-                    new Submitter(kube, namespaces, settings,
+                    new Submitter(objects, namespaces, settings,
                             new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),
-                            new Quotas(kube, config.userResourceQuota(), config.userLimitRange()),
+                            new Quotas(objects, config.userResourceQuota(), config.userLimitRange()),
                             Duration.ofSeconds(3 * config.kubernetesTimeoutSeconds())),
                     metrics,
                     new Tenancy(config.jobNamespace(), config.namespaceByGroup(), config.denyWithoutGroup(),

@@ -5,16 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventList;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.StatusDetails;
@@ -22,12 +18,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.metrics.ProxyMetrics;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every Kubernetes call the proxy makes, through one shared fabric8 client. Each method takes the caller's
@@ -36,7 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class KubernetesGateway {
 
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
     public static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
     public static final String LEGACY_JOB_NAME_LABEL = "job-name";
 
@@ -50,102 +41,6 @@ public final class KubernetesGateway {
         this.metrics = metrics;
         this.raw = raw;
         this.pages = pages;
-    }
-
-    /** Creates a ResourceQuota or LimitRange in the namespace unless one of that name exists (409). */
-    public void createIfMissing(String namespace, HasMetadata object) {
-        try {
-            if (object instanceof io.fabric8.kubernetes.api.model.ResourceQuota quota) {
-                metrics.kubernetes("create-resourcequota", () -> client.resourceQuotas().inNamespace(namespace)
-                        .resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder(quota).build()).create());
-            } else if (object instanceof io.fabric8.kubernetes.api.model.LimitRange limits) {
-                metrics.kubernetes("create-limitrange", () -> client.limitRanges().inNamespace(namespace)
-                        .resource(new io.fabric8.kubernetes.api.model.LimitRangeBuilder(limits).build()).create());
-            } else {
-                throw new IllegalArgumentException("only ResourceQuotas and LimitRanges: " + object.getKind());
-            }
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-        }
-    }
-
-    public Secret create(String namespace, Secret secret) {
-        return metrics.kubernetes("create-secret", () -> client.secrets().inNamespace(namespace).resource(secret).create());
-    }
-
-    public ConfigMap create(String namespace, ConfigMap configMap) {
-        return metrics.kubernetes("create-configmap",
-                () -> client.configMaps().inNamespace(namespace).resource(configMap).create());
-    }
-
-    public Job create(String namespace, Job job) {
-        return metrics.kubernetes("create-job", () -> client.batch().v1().jobs().inNamespace(namespace).resource(job).create());
-    }
-
-    public CronJob create(String namespace, CronJob cronJob) {
-        return metrics.kubernetes("create-cronjob",
-                () -> client.batch().v1().cronjobs().inNamespace(namespace).resource(cronJob).create());
-    }
-
-    /**
-     * Makes {@code owner} the owner of a Secret or ConfigMap (a JSON merge patch of ownerReferences). {@code owned} is
-     * the object as created: fabric8 patches a named resource by reading it first, which would need {@code get} on
-     * secrets (reading every Secret of every user namespace); patched through the object it has, it only PATCHes.
-     */
-    public void setOwner(HasMetadata owned, OwnerReference owner) {
-        String patch = JSON.writeValueAsString(java.util.Map.of("metadata", java.util.Map.of("ownerReferences",
-                List.of(java.util.Map.of(
-                        "apiVersion", owner.getApiVersion(),
-                        "kind", owner.getKind(),
-                        "name", owner.getName(),
-                        "uid", owner.getUid())))));
-        PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
-        String ns = owned.getMetadata().getNamespace();
-        if (owned instanceof Secret secret) {
-            metrics.kubernetes("patch-secret", () -> client.secrets().inNamespace(ns).resource(secret).patch(merge, patch));
-        } else if (owned instanceof ConfigMap configMap) {
-            metrics.kubernetes("patch-configmap",
-                    () -> client.configMaps().inNamespace(ns).resource(configMap).patch(merge, patch));
-        } else {
-            throw new IllegalArgumentException("only Secrets and ConfigMaps are owned: " + owned.getKind());
-        }
-    }
-
-    /** Deletes an object this proxy created (rollback of a failed submission); gone already is fine. */
-    public void deleteCreated(HasMetadata created) {
-        metrics.kubernetes("rollback", () -> deleteCreatedNow(created));
-    }
-
-    private void deleteCreatedNow(HasMetadata created) {
-        String ns = created.getMetadata().getNamespace();
-        String name = created.getMetadata().getName();
-        if (created instanceof Secret) {
-            client.secrets().inNamespace(ns).withName(name).delete();
-        } else if (created instanceof ConfigMap) {
-            client.configMaps().inNamespace(ns).withName(name).delete();
-        } else if (created instanceof Job) {
-            client.batch().v1().jobs().inNamespace(ns).withName(name)
-                    .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-        } else if (created instanceof CronJob) {
-            client.batch().v1().cronjobs().inNamespace(ns).withName(name)
-                    .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-        }
-    }
-
-    /** Deletes the Secrets, ConfigMaps, Jobs and CronJobs in the namespace that carry this label value. */
-    public void deleteLabelled(String namespace, String label, String value) {
-        metrics.kubernetes("rollback-sweep", () -> deleteLabelledNow(namespace, label, value));
-    }
-
-    private void deleteLabelledNow(String namespace, String label, String value) {
-        client.batch().v1().jobs().inNamespace(namespace).withLabel(label, value)
-                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-        client.batch().v1().cronjobs().inNamespace(namespace).withLabel(label, value)
-                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-        client.secrets().inNamespace(namespace).withLabel(label, value).delete();
-        client.configMaps().inNamespace(namespace).withLabel(label, value).delete();
     }
 
     public Job getJob(Scope scope, String name) {

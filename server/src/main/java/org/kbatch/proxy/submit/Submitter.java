@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.kbatch.proxy.caller.Caller;
-import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.KubernetesObjects;
 import org.kbatch.proxy.kube.Namespaces;
 import org.kbatch.proxy.policy.ApiServerRules;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
@@ -42,7 +42,7 @@ public final class Submitter {
 
     private static final System.Logger LOG = System.getLogger(Submitter.class.getName());
 
-    private final KubernetesGateway kube;
+    private final KubernetesObjects objects;
     private final Namespaces namespaces;
     /** Marks the namespaces the proxy created. */
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -59,9 +59,9 @@ public final class Submitter {
      * @param lateSweepDelay when to look once more for objects of a failed submission (longer than a Kubernetes call
      *                       may take)
      */
-    public Submitter(KubernetesGateway kube, Namespaces namespaces, RenderSettings settings, PodSecurityPolicy policy,
+    public Submitter(KubernetesObjects objects, Namespaces namespaces, RenderSettings settings, PodSecurityPolicy policy,
                      Quotas quotas, Duration lateSweepDelay) {
-        this.kube = kube;
+        this.objects = objects;
         this.namespaces = namespaces;
         this.settings = settings;
         this.policy = policy;
@@ -75,7 +75,7 @@ public final class Submitter {
         ApiServerRules.check(job, submission.code(), caller.placement().shared());
         RenderedSubmission<Job> rendered = JobRenderer.render(SharedNamespaces.uniqueName(job, caller.placement()),
                 submission.code(), caller, settings);
-        return submit(caller, rendered, created -> kube.create(rendered.namespace(), created));
+        return submit(caller, rendered, created -> objects.create(rendered.namespace(), created));
     }
 
     public CronJob submit(Caller caller, CronJobSubmission submission) {
@@ -84,7 +84,7 @@ public final class Submitter {
         ApiServerRules.check(cronJob, submission.code(), caller.placement().shared());
         RenderedSubmission<CronJob> rendered = JobRenderer.render(
                 SharedNamespaces.uniqueName(cronJob, caller.placement()), submission.code(), caller, settings);
-        return submit(caller, rendered, created -> kube.create(rendered.namespace(), created));
+        return submit(caller, rendered, created -> objects.create(rendered.namespace(), created));
     }
 
     private <W extends HasMetadata> W submit(Caller caller, RenderedSubmission<W> rendered,
@@ -141,10 +141,10 @@ public final class Submitter {
             Secret secretTemplate = rendered.secret();
             ConfigMap codeTemplate = rendered.code();
             Parallel.Both<Secret, ConfigMap> parts = Parallel.both(
-                    () -> secretTemplate == null ? null : remember(created, kube.create(namespace,
+                    () -> secretTemplate == null ? null : remember(created, objects.create(namespace,
                             new SecretBuilder(secretTemplate).editMetadata().addToLabels(SUBMISSION_LABEL, id)
                                     .endMetadata().build())),
-                    () -> codeTemplate == null ? null : remember(created, kube.create(namespace,
+                    () -> codeTemplate == null ? null : remember(created, objects.create(namespace,
                             new ConfigMapBuilder(codeTemplate).editMetadata().addToLabels(SUBMISSION_LABEL, id)
                                     .endMetadata().build())));
             Secret secret = parts.first();
@@ -182,14 +182,14 @@ public final class Submitter {
     }
 
     private Void setOwner(HasMetadata owned, OwnerReference owner) {
-        kube.setOwner(owned, owner);
+        objects.setOwner(owned, owner);
         return null;
     }
 
     /** Deletes whatever carries this submission's id. */
     private void sweep(String namespace, String id) {
         try {
-            kube.deleteLabelled(namespace, SUBMISSION_LABEL, id);
+            objects.deleteLabelled(namespace, SUBMISSION_LABEL, id);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Rollback could not sweep submission " + id + " in " + namespace + ": "
                     + e.getMessage());
@@ -223,7 +223,7 @@ public final class Submitter {
         for (int i = created.size() - 1; i >= 0; i--) {
             HasMetadata object = created.get(i);
             try {
-                kube.deleteCreated(object);
+                objects.deleteCreated(object);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Rollback could not delete " + object.getKind() + " "
                         + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName() + ": "
