@@ -29,6 +29,7 @@ import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.kube.KubernetesObjects;
 import org.kbatch.proxy.kube.Namespaces;
 import org.kbatch.proxy.kube.Pages;
+import org.kbatch.proxy.kube.PodLogs;
 import org.kbatch.proxy.kube.RawGet;
 import org.kbatch.proxy.logging.JsonLogFormatter;
 import org.kbatch.proxy.metrics.ProxyMetrics;
@@ -155,15 +156,15 @@ public final class Main {
         SwaggerUi.register(routing, prefix);
         routing.register(prefix.isEmpty() ? "/" : prefix,
                 service,
-                new JobsEndpoints(parts.kube(), parts.pages(), parts.submitter(), parts.codec(), parts.metrics(), parts.tenancy()),
+                new JobsEndpoints(parts.kube(), parts.pages(), parts.podLogs(), parts.submitter(), parts.codec(), parts.metrics(), parts.tenancy()),
                 new CronJobsEndpoints(parts.kube(), parts.pages(), parts.submitter(), parts.codec(), parts.tenancy()),
-                new PodsEndpoints(parts.kube(), parts.pages(), parts.codec(), parts.metrics(), parts.tenancy()),
+                new PodsEndpoints(parts.kube(), parts.pages(), parts.podLogs(), parts.codec(), parts.metrics(), parts.tenancy()),
                 new EventsEndpoints(parts.kube(), parts.codec(), parts.tenancy()));
     }
 
     /** The long-lived parts, built once and shared by all requests. */
     public record Components(TokenAuthenticator authenticator, KubernetesGateway kube, Namespaces namespaces,
-                             Pages pages, WireCodec codec,
+                             Pages pages, PodLogs podLogs, WireCodec codec,
                              Submitter submitter, ProxyMetrics metrics, Tenancy tenancy) {
 
         /** Production parts: the hub checks tokens; {@code client} talks to the cluster. */
@@ -178,7 +179,8 @@ public final class Main {
                                         ProxyMetrics metrics) {
             RawGet raw = new RawGet(client);
             Pages pages = new Pages(client, raw, metrics);
-            KubernetesGateway kube = new KubernetesGateway(client, metrics, raw, pages);
+            PodLogs podLogs = new PodLogs(client, raw, metrics);
+            KubernetesGateway kube = new KubernetesGateway(client, metrics, pages);
             Namespaces namespaces = new Namespaces(client, metrics);
             KubernetesObjects objects = new KubernetesObjects(client, metrics);
             RenderSettings settings;
@@ -188,7 +190,7 @@ public final class Main {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", e.getMessage());
             }
-            return new Components(authenticator, kube, namespaces, pages, WireCodec.create(),
+            return new Components(authenticator, kube, namespaces, pages, podLogs, WireCodec.create(),
                     new Submitter(objects, namespaces, settings,
                             new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),
                             new Quotas(objects, config.userResourceQuota(), config.userLimitRange()),

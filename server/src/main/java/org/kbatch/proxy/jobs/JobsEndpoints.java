@@ -18,6 +18,7 @@ import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.kube.Pages;
+import org.kbatch.proxy.kube.PodLogs;
 import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.logs.LogResponses;
 import org.kbatch.proxy.metrics.ProxyMetrics;
@@ -30,16 +31,18 @@ public final class JobsEndpoints extends JobsService {
 
     private final KubernetesGateway kube;
     private final Pages pages;
+    private final PodLogs podLogs;
     private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
     private final ProxyMetrics metrics;
 
-    public JobsEndpoints(KubernetesGateway kube, Pages pages, Submitter submitter, WireCodec codec, ProxyMetrics metrics,
+    public JobsEndpoints(KubernetesGateway kube, Pages pages, PodLogs podLogs, Submitter submitter, WireCodec codec, ProxyMetrics metrics,
                          Tenancy tenancy) {
         this.tenancy = tenancy;
         this.kube = kube;
         this.pages = pages;
+        this.podLogs = podLogs;
         this.submitter = submitter;
         this.codec = codec;
         this.metrics = metrics;
@@ -86,9 +89,9 @@ public final class JobsEndpoints extends JobsService {
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
         Pod pod = podWhoseLogs(scope, Names.objectName("job or pod", jobName));
         if (stream) {
-            LogResponses.stream(response, kube.followPodLog(scope, pod), metrics);
+            LogResponses.stream(response, podLogs.follow(scope, pod.getMetadata().getName()), metrics);
         } else {
-            LogResponses.send(response, kube.podLog(scope, pod));
+            LogResponses.send(response, podLogs.read(scope, pod.getMetadata().getName()));
         }
     }
 
@@ -99,7 +102,7 @@ public final class JobsEndpoints extends JobsService {
      * another user's pod gets the same 404 as a name that exists nowhere.
      */
     private Pod podWhoseLogs(Scope scope, String name) {
-        return kube.firstPodOfJob(scope, name)
+        return podLogs.firstPodOfJob(scope, name)
                 .or(() -> kube.findPod(scope, name).filter(pod -> kube.findJob(scope, name).isEmpty()))
                 .orElseThrow(() -> new ApiException(404, "No pods found for job " + name));
     }

@@ -1,6 +1,5 @@
 package org.kbatch.proxy.kube;
 
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventList;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ListMeta;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -28,18 +26,14 @@ import org.kbatch.proxy.metrics.ProxyMetrics;
  */
 public final class KubernetesGateway {
 
-    public static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
-    public static final String LEGACY_JOB_NAME_LABEL = "job-name";
 
     private final KubernetesClient client;
     private final ProxyMetrics metrics;
-    private final RawGet raw;
     private final Pages pages;
 
-    public KubernetesGateway(KubernetesClient client, ProxyMetrics metrics, RawGet raw, Pages pages) {
+    public KubernetesGateway(KubernetesClient client, ProxyMetrics metrics, Pages pages) {
         this.client = client;
         this.metrics = metrics;
-        this.raw = raw;
         this.pages = pages;
     }
 
@@ -82,57 +76,9 @@ public final class KubernetesGateway {
                 .delete()), "cronjobs.batch", name);
     }
 
-    /** The first pod of a job: labelled {@code batch.kubernetes.io/job-name}, else (clusters before 1.27) {@code job-name}. */
-    public Optional<Pod> firstPodOfJob(Scope scope, String jobName) {
-        for (String label : List.of(JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL)) {
-            List<Pod> pods = metrics.kubernetes("list-pods", () -> scope.restrict(client.pods()
-                    .inNamespace(scope.namespace())).withLabel(label, jobName)
-                    .list(new ListOptionsBuilder().withLimit(1L).build())).getItems();
-            if (!pods.isEmpty()) {
-                return Optional.of(pods.getFirst());
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The pod's log so far, as a stream (not buffered whole); a pod that is not the caller's is a 404. */
-    public InputStream podLog(Scope scope, String pod) {
-        requirePod(scope, pod);
-        return metrics.kubernetes("get-log", () -> log(scope.namespace(), pod, false));
-    }
-
-    /** The log so far of a pod already found through {@code scope} (so the caller's): no second look-up. */
-    public InputStream podLog(Scope scope, Pod owned) {
-        return metrics.kubernetes("get-log", () -> log(scope.namespace(), owned.getMetadata().getName(), false));
-    }
-
-    /**
-     * The pod's log, following it until the container ends. Closing the stream closes the connection to the API
-     * server, so a client that goes away does not leave a follower behind.
-     */
-    public InputStream followPodLog(Scope scope, String pod) {
-        requirePod(scope, pod);
-        return metrics.kubernetes("follow-log", () -> log(scope.namespace(), pod, true));
-    }
-
-    /** {@link #followPodLog(Scope, String)} for a pod already found through {@code scope}: no second look-up. */
-    public InputStream followPodLog(Scope scope, Pod owned) {
-        return metrics.kubernetes("follow-log", () -> log(scope.namespace(), owned.getMetadata().getName(), true));
-    }
-
-    /**
-     * {@code GET .../pods/P/log} on fabric8's HTTP client (its auth and TLS), rather than its log helpers: those first
-     * wait for the pod with a watch, and pass an error {@code Status} through as if it were log text.
-     */
-    private InputStream log(String namespace, String pod, boolean follow) {
-        ApiPath log = ApiPath.of("api", "v1", "namespaces", namespace, "pods", pod, "log");
-        return raw.get(follow ? log.query("follow", "true") : log, !follow, "log of pod " + pod);
-    }
-
-    private void requirePod(Scope scope, String pod) {
-        if (findPod(scope, pod).isEmpty()) {
-            throw new ApiException(404, "pods \"" + pod + "\" not found");
-        }
+    /** One of the caller's pods; a 404 when there is none of that name, or it is another user's. */
+    public Pod getPod(Scope scope, String name) {
+        return findPod(scope, name).orElseThrow(() -> new ApiException(404, "pods \"" + name + "\" not found"));
     }
 
     /** One of the caller's pods; empty when there is none of that name, or it is another user's. */

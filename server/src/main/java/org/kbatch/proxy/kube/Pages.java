@@ -64,7 +64,7 @@ public final class Pages {
     /** The caller's pods, or those labelled {@code job-name=J} when a job is named, page by page (see {@link #jobs}). */
     public Function<String, InputStream> pods(Scope scope, Optional<String> jobName) {
         return pages("list-pods", ApiPath.of("api", "v1", "namespaces", scope.namespace(), "pods"),
-                scope.labelSelector(jobName.map(job -> KubernetesGateway.LEGACY_JOB_NAME_LABEL + "=" + job).orElse(null)));
+                scope.labelSelector(jobName.map(job -> PodLogs.LEGACY_JOB_NAME_LABEL + "=" + job).orElse(null)));
     }
 
     private Function<String, InputStream> pages(String operation, ApiPath path, String labelSelector) {
@@ -79,7 +79,7 @@ public final class Pages {
         List<Pod> items = new ArrayList<>();
         ListMeta meta = all(options -> metrics.kubernetes("list-pods", () -> {
             var pods = scope.restrict(client.pods().inNamespace(scope.namespace()));
-            return (jobName.isPresent() ? pods.withLabel(KubernetesGateway.LEGACY_JOB_NAME_LABEL, jobName.get()) : pods)
+            return (jobName.isPresent() ? pods.withLabel(PodLogs.LEGACY_JOB_NAME_LABEL, jobName.get()) : pods)
                     .list(options);
         }), items);
         PodList list = new PodList();

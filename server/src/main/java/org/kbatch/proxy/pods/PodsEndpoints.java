@@ -14,6 +14,7 @@ import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.kube.Pages;
+import org.kbatch.proxy.kube.PodLogs;
 import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.logs.LogResponses;
 import org.kbatch.proxy.metrics.ProxyMetrics;
@@ -24,14 +25,16 @@ public final class PodsEndpoints extends PodsService {
 
     private final KubernetesGateway kube;
     private final Pages pages;
+    private final PodLogs podLogs;
     private final Tenancy tenancy;
     private final WireCodec codec;
     private final ProxyMetrics metrics;
 
-    public PodsEndpoints(KubernetesGateway kube, Pages pages, WireCodec codec, ProxyMetrics metrics, Tenancy tenancy) {
+    public PodsEndpoints(KubernetesGateway kube, Pages pages, PodLogs podLogs, WireCodec codec, ProxyMetrics metrics, Tenancy tenancy) {
         this.tenancy = tenancy;
         this.kube = kube;
         this.pages = pages;
+        this.podLogs = podLogs;
         this.codec = codec;
         this.metrics = metrics;
     }
@@ -56,10 +59,11 @@ public final class PodsEndpoints extends PodsService {
         Scope scope = Scope.of(Callers.of(request, tenancy));
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
         String pod = Names.objectName("pod", podName);
+        kube.getPod(scope, pod); // another user's pod is a 404, as one that does not exist
         if (stream) {
-            LogResponses.stream(response, kube.followPodLog(scope, pod), metrics);
+            LogResponses.stream(response, podLogs.follow(scope, pod), metrics);
         } else {
-            LogResponses.send(response, kube.podLog(scope, pod));
+            LogResponses.send(response, podLogs.read(scope, pod));
         }
     }
 
