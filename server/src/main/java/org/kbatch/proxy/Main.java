@@ -21,6 +21,7 @@ import org.kbatch.proxy.config.ConfigException;
 import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.http.ErrorResponses;
 import org.kbatch.proxy.events.EventsEndpoints;
+import org.kbatch.proxy.events.JobEvents;
 import org.kbatch.proxy.cronjobs.CronJobsEndpoints;
 import org.kbatch.proxy.docs.SwaggerUi;
 import org.kbatch.proxy.jobs.JobsEndpoints;
@@ -159,12 +160,12 @@ public final class Main {
                 new JobsEndpoints(parts.kube(), parts.pages(), parts.podLogs(), parts.submitter(), parts.codec(), parts.metrics(), parts.tenancy()),
                 new CronJobsEndpoints(parts.kube(), parts.pages(), parts.submitter(), parts.codec(), parts.tenancy()),
                 new PodsEndpoints(parts.kube(), parts.pages(), parts.podLogs(), parts.codec(), parts.metrics(), parts.tenancy()),
-                new EventsEndpoints(parts.kube(), parts.codec(), parts.tenancy()));
+                new EventsEndpoints(parts.jobEvents(), parts.codec(), parts.tenancy()));
     }
 
     /** The long-lived parts, built once and shared by all requests. */
     public record Components(TokenAuthenticator authenticator, KubernetesGateway kube, Namespaces namespaces,
-                             Pages pages, PodLogs podLogs, WireCodec codec,
+                             Pages pages, PodLogs podLogs, JobEvents jobEvents, WireCodec codec,
                              Submitter submitter, ProxyMetrics metrics, Tenancy tenancy) {
 
         /** Production parts: the hub checks tokens; {@code client} talks to the cluster. */
@@ -180,7 +181,7 @@ public final class Main {
             RawGet raw = new RawGet(client);
             Pages pages = new Pages(client, raw, metrics);
             PodLogs podLogs = new PodLogs(client, raw, metrics);
-            KubernetesGateway kube = new KubernetesGateway(client, metrics, pages);
+            KubernetesGateway kube = new KubernetesGateway(client, metrics);
             Namespaces namespaces = new Namespaces(client, metrics);
             KubernetesObjects objects = new KubernetesObjects(client, metrics);
             RenderSettings settings;
@@ -190,7 +191,8 @@ public final class Main {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", e.getMessage());
             }
-            return new Components(authenticator, kube, namespaces, pages, podLogs, WireCodec.create(),
+            return new Components(authenticator, kube, namespaces, pages, podLogs, new JobEvents(kube, pages),
+                    WireCodec.create(),
                     new Submitter(objects, namespaces, settings,
                             new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),
                             new Quotas(objects, config.userResourceQuota(), config.userLimitRange()),

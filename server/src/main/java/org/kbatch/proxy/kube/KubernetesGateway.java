@@ -1,13 +1,9 @@
 package org.kbatch.proxy.kube;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventList;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -29,12 +25,10 @@ public final class KubernetesGateway {
 
     private final KubernetesClient client;
     private final ProxyMetrics metrics;
-    private final Pages pages;
 
-    public KubernetesGateway(KubernetesClient client, ProxyMetrics metrics, Pages pages) {
+    public KubernetesGateway(KubernetesClient client, ProxyMetrics metrics) {
         this.client = client;
         this.metrics = metrics;
-        this.pages = pages;
     }
 
     public Job getJob(Scope scope, String name) {
@@ -85,47 +79,6 @@ public final class KubernetesGateway {
     public Optional<Pod> findPod(Scope scope, String name) {
         Pod pod = metrics.kubernetes("get-pod", () -> client.pods().inNamespace(scope.namespace()).withName(name).get());
         return pod == null || !scope.owns(pod.getMetadata().getLabels()) ? Optional.empty() : Optional.of(pod);
-    }
-
-    /**
-     * The events about one of the caller's jobs and about its pods, oldest first. The namespace's events are read page
-     * by page and matched on the involved object's kind and name (Kubernetes keeps events for an hour, so there are
-     * not many; field selectors on {@code involvedObject} would save that, but fabric8's mock server ignores them).
-     */
-    public EventList jobEvents(Scope scope, String jobName) {
-        getJob(scope, jobName);
-        java.util.Set<String> pods = new java.util.HashSet<>();
-        pages.podList(scope, Optional.of(jobName)).getItems().forEach(p -> pods.add(p.getMetadata().getName()));
-        List<Event> events = new ArrayList<>(eventsAbout(scope.namespace(), java.util.Set.of(jobName), pods));
-        events.sort(java.util.Comparator.comparing(KubernetesGateway::eventTime));
-        EventList list = new EventList();
-        list.setApiVersion("v1");
-        list.setKind("EventList");
-        list.setMetadata(new ListMeta());
-        list.setItems(events);
-        return list;
-    }
-
-    private List<Event> eventsAbout(String namespace, java.util.Set<String> jobs, java.util.Set<String> pods) {
-        return pages.events(namespace).stream().filter(e -> e.getInvolvedObject() != null
-                && ("Job".equals(e.getInvolvedObject().getKind()) && jobs.contains(e.getInvolvedObject().getName())
-                || "Pod".equals(e.getInvolvedObject().getKind()) && pods.contains(e.getInvolvedObject().getName())))
-                .toList();
-    }
-
-    /** When an event happened: the newest of its timestamps that is set (all RFC 3339 UTC, so they sort as text). */
-    private static String eventTime(Event e) {
-        if (e.getLastTimestamp() != null) {
-            return e.getLastTimestamp();
-        }
-        if (e.getEventTime() != null && e.getEventTime().getTime() != null) {
-            return e.getEventTime().getTime();
-        }
-        if (e.getFirstTimestamp() != null) {
-            return e.getFirstTimestamp();
-        }
-        return e.getMetadata() == null || e.getMetadata().getCreationTimestamp() == null ? ""
-                : e.getMetadata().getCreationTimestamp();
     }
 
     private static Status status(List<StatusDetails> deleted, String resource, String name) {
