@@ -8,8 +8,8 @@ import java.util.Objects;
  * side maps it to what the caller may see ({@code kube.Scope.of}). It imports nothing of ours.
  *
  * @param username  the JupyterHub user name, raw, exactly as the hub spells it (it names the label and annotation)
- * @param token     the token they called with: it becomes their jobs' {@code JUPYTERHUB_API_TOKEN}, so a job can talk to
- *                  the hub as them; {@code null} or empty adds none
+ * @param token     the token they called with: it becomes their jobs' {@code JUPYTERHUB_API_TOKEN}, so a job can
+ *                  talk to the hub as them; {@code null} or empty adds none
  * @param placement their namespace, and whether it is shared with other users
  */
 public record Caller(String username, String token, Placement placement) {

@@ -7,12 +7,12 @@ import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.CronjobsService;
 import org.kbatch.proxy.audit.AuditLog;
 import org.kbatch.proxy.http.Callers;
+import org.kbatch.proxy.tenancy.Ownership;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
-import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.kube.Pages;
 import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.submit.Submitter;
@@ -22,15 +22,15 @@ import org.kbatch.proxy.wire.WireCodec;
 /** {@code cronjobs/}: list, submit, show and delete the caller's cronjobs. */
 public final class CronJobsEndpoints extends CronjobsService {
 
-    private final KubernetesGateway kube;
+    private final Ownership ownership;
     private final Pages pages;
     private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
 
-    public CronJobsEndpoints(KubernetesGateway kube, Pages pages, Submitter submitter, WireCodec codec, Tenancy tenancy) {
+    public CronJobsEndpoints(Ownership ownership, Pages pages, Submitter submitter, WireCodec codec, Tenancy tenancy) {
         this.tenancy = tenancy;
-        this.kube = kube;
+        this.ownership = ownership;
         this.pages = pages;
         this.submitter = submitter;
         this.codec = codec;
@@ -61,14 +61,14 @@ public final class CronJobsEndpoints extends CronjobsService {
     protected void handleGetCronJob(ServerRequest request, ServerResponse response, String cronjobName) {
         Scope scope = Scope.of(Callers.of(request, tenancy));
         Json.send(response, 200,
-                codec.write(kube.getCronJob(scope, Names.objectName("cronjob", cronjobName))));
+                codec.write(ownership.getCronJob(scope, Names.objectName("cronjob", cronjobName))));
     }
 
     @Override
     protected void handleDeleteCronJob(ServerRequest request, ServerResponse response, String cronjobName) {
         Scope scope = Scope.of(Callers.of(request, tenancy));
         Json.send(response, 200,
-                codec.write(kube.deleteCronJob(scope, Names.objectName("cronjob", cronjobName))));
+                codec.write(ownership.deleteCronJob(scope, Names.objectName("cronjob", cronjobName))));
     }
 
     @Override

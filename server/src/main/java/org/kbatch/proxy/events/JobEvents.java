@@ -11,9 +11,9 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventList;
 import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.kube.Pages;
 import org.kbatch.proxy.kube.Scope;
+import org.kbatch.proxy.tenancy.Ownership;
 
 /**
  * The events about one of the caller's jobs and about its pods, oldest first: why a job is pending or failing. The
@@ -27,16 +27,16 @@ import org.kbatch.proxy.kube.Scope;
  */
 public final class JobEvents {
 
-    private final KubernetesGateway kube;
+    private final Ownership ownership;
     private final Pages pages;
 
-    public JobEvents(KubernetesGateway kube, Pages pages) {
-        this.kube = kube;
+    public JobEvents(Ownership ownership, Pages pages) {
+        this.ownership = ownership;
         this.pages = pages;
     }
 
     public EventList of(Scope scope, String jobName) {
-        kube.getJob(scope, jobName);
+        ownership.getJob(scope, jobName);
         Set<String> pods = new HashSet<>();
         pages.podList(scope, Optional.of(jobName)).getItems().forEach(p -> pods.add(p.getMetadata().getName()));
         List<Event> events = new ArrayList<>(about(pages.events(scope.namespace()), Set.of(jobName), pods));

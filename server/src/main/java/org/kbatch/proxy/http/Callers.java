@@ -15,7 +15,7 @@ public final class Callers {
     private Callers() {
     }
 
-    /** The caller of this request, placed by the tenancy rules (and remembered in the request context for the audit log). */
+    /** The caller of this request, placed by the tenancy rules (and kept in the request's context for the audit log). */
     public static Caller of(ServerRequest req, Tenancy tenancy) {
         Authenticated a = AuthFilter.caller(req);
         Caller caller = new Caller(a.user().name(), a.token(), tenancy.place(a.user()));

@@ -11,12 +11,12 @@ import org.kbatch.proxy.api.JobsService;
 import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.audit.AuditLog;
 import org.kbatch.proxy.http.Callers;
+import org.kbatch.proxy.tenancy.Ownership;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
-import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.kube.Pages;
 import org.kbatch.proxy.kube.PodLogs;
 import org.kbatch.proxy.kube.Scope;
@@ -29,7 +29,7 @@ import org.kbatch.proxy.wire.WireCodec;
 /** {@code jobs/}: list, submit, show, delete the caller's jobs, and their logs. */
 public final class JobsEndpoints extends JobsService {
 
-    private final KubernetesGateway kube;
+    private final Ownership ownership;
     private final Pages pages;
     private final PodLogs podLogs;
     private final Tenancy tenancy;
@@ -37,10 +37,10 @@ public final class JobsEndpoints extends JobsService {
     private final WireCodec codec;
     private final ProxyMetrics metrics;
 
-    public JobsEndpoints(KubernetesGateway kube, Pages pages, PodLogs podLogs, Submitter submitter, WireCodec codec, ProxyMetrics metrics,
-                         Tenancy tenancy) {
+    public JobsEndpoints(Ownership ownership, Pages pages, PodLogs podLogs, Submitter submitter, WireCodec codec,
+                         ProxyMetrics metrics, Tenancy tenancy) {
         this.tenancy = tenancy;
-        this.kube = kube;
+        this.ownership = ownership;
         this.pages = pages;
         this.podLogs = podLogs;
         this.submitter = submitter;
@@ -73,13 +73,13 @@ public final class JobsEndpoints extends JobsService {
     @Override
     protected void handleGetJob(ServerRequest request, ServerResponse response, String jobName) {
         Scope scope = Scope.of(Callers.of(request, tenancy));
-        Json.send(response, 200, codec.write(kube.getJob(scope, Names.objectName("job", jobName))));
+        Json.send(response, 200, codec.write(ownership.getJob(scope, Names.objectName("job", jobName))));
     }
 
     @Override
     protected void handleDeleteJob(ServerRequest request, ServerResponse response, String jobName) {
         Scope scope = Scope.of(Callers.of(request, tenancy));
-        Json.send(response, 200, codec.write(kube.deleteJob(scope, Names.objectName("job", jobName))));
+        Json.send(response, 200, codec.write(ownership.deleteJob(scope, Names.objectName("job", jobName))));
     }
 
     @Override
@@ -103,7 +103,7 @@ public final class JobsEndpoints extends JobsService {
      */
     private Pod podWhoseLogs(Scope scope, String name) {
         return podLogs.firstPodOfJob(scope, name)
-                .or(() -> kube.findPod(scope, name).filter(pod -> kube.findJob(scope, name).isEmpty()))
+                .or(() -> ownership.findPod(scope, name).filter(pod -> ownership.findJob(scope, name).isEmpty()))
                 .orElseThrow(() -> new ApiException(404, "No pods found for job " + name));
     }
 

@@ -2,6 +2,7 @@ package org.kbatch.proxy.kube;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -9,15 +10,20 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.metrics.ProxyMetrics;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,14 +31,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Typed calls on single objects, through the one shared fabric8 client: creating a submission's Secret, ConfigMap
  * and Job or CronJob in the namespace it names, making the workload their owner, deleting them again (the rollback of
- * a failed submission, by object and by the submission's label), and the admin's ResourceQuota and LimitRange.
- * Nothing here decides which namespace a user may use or which objects they may see: the namespace comes with each
- * call.
+ * a failed submission, by object and by the submission's label), the admin's ResourceQuota and LimitRange, and
+ * reading or deleting one Job, CronJob or Pod by name. Nothing here decides which namespace a user may use or which
+ * objects they may see: the namespace comes with each call, and whose an object is, {@code tenancy.Ownership} checks.
  *
  * <p>Failures are fabric8's {@link KubernetesClientException}, carrying the API's {@code Status} (relayed by the error
  * mapping with its code: 409 for a name taken, 422 for what the API server refuses, 403 for a quota); a create in a
  * namespace that is gone is a 404 that {@link Namespaces#isMissingNamespace} recognises. A 409 on
- * {@link #createIfMissing} is fine; deleting an object that is gone already is no error.
+ * {@link #createIfMissing} is fine. A missing object: a read answers empty; {@link #deleteJob} and
+ * {@link #deleteCronJob} are the 404 Kubernetes would answer ({@code ApiException}); the rollback's deletes take
+ * gone as done.
  */
 public final class KubernetesObjects {
 
@@ -140,5 +148,51 @@ public final class KubernetesObjects {
                 .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
         client.secrets().inNamespace(namespace).withLabel(label, value).delete();
         client.configMaps().inNamespace(namespace).withLabel(label, value).delete();
+    }
+
+    /** The job of that name in the namespace, whoever's it is; empty when there is none. */
+    public Optional<Job> job(String namespace, String name) {
+        return Optional.ofNullable(metrics.kubernetes("get-job",
+                () -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get()));
+    }
+
+    /** The cronjob of that name in the namespace, whoever's it is; empty when there is none. */
+    public Optional<CronJob> cronJob(String namespace, String name) {
+        return Optional.ofNullable(metrics.kubernetes("get-cronjob",
+                () -> client.batch().v1().cronjobs().inNamespace(namespace).withName(name).get()));
+    }
+
+    /** The pod of that name in the namespace, whoever's it is; empty when there is none. */
+    public Optional<Pod> pod(String namespace, String name) {
+        return Optional.ofNullable(metrics.kubernetes("get-pod",
+                () -> client.pods().inNamespace(namespace).withName(name).get()));
+    }
+
+    /**
+     * Deletes a job (foreground: its pods, Secret and ConfigMap, which it owns, go first); a 404 when there is none of
+     * that name.
+     */
+    public Status deleteJob(String namespace, String name) {
+        return status(metrics.kubernetes("delete-job", () -> client.batch().v1().jobs().inNamespace(namespace)
+                .withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete()), "jobs.batch", name);
+    }
+
+    /**
+     * Deletes a cronjob (foreground: the jobs it started, their pods and its Secret/ConfigMap go with it); a 404 when
+     * there is none of that name.
+     */
+    public Status deleteCronJob(String namespace, String name) {
+        return status(metrics.kubernetes("delete-cronjob", () -> client.batch().v1().cronjobs()
+                .inNamespace(namespace).withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND)
+                .delete()), "cronjobs.batch", name);
+    }
+
+    /** The {@code Status} Kubernetes answers a delete with; fabric8 answers a delete of nothing with no details. */
+    private static Status status(List<StatusDetails> deleted, String resource, String name) {
+        if (deleted == null || deleted.isEmpty()) {
+            throw new ApiException(404, resource + " \"" + name + "\" not found");
+        }
+        return new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Success")
+                .withDetails(deleted.getFirst()).build();
     }
 }

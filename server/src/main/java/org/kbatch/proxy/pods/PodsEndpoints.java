@@ -8,11 +8,11 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.PodsService;
 import org.kbatch.proxy.http.Callers;
+import org.kbatch.proxy.tenancy.Ownership;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
-import org.kbatch.proxy.kube.KubernetesGateway;
 import org.kbatch.proxy.kube.Pages;
 import org.kbatch.proxy.kube.PodLogs;
 import org.kbatch.proxy.kube.Scope;
@@ -23,16 +23,17 @@ import org.kbatch.proxy.wire.WireCodec;
 /** {@code pods/}: the caller's pods (optionally of one job) and a pod's log. */
 public final class PodsEndpoints extends PodsService {
 
-    private final KubernetesGateway kube;
+    private final Ownership ownership;
     private final Pages pages;
     private final PodLogs podLogs;
     private final Tenancy tenancy;
     private final WireCodec codec;
     private final ProxyMetrics metrics;
 
-    public PodsEndpoints(KubernetesGateway kube, Pages pages, PodLogs podLogs, WireCodec codec, ProxyMetrics metrics, Tenancy tenancy) {
+    public PodsEndpoints(Ownership ownership, Pages pages, PodLogs podLogs, WireCodec codec, ProxyMetrics metrics,
+                         Tenancy tenancy) {
         this.tenancy = tenancy;
-        this.kube = kube;
+        this.ownership = ownership;
         this.pages = pages;
         this.podLogs = podLogs;
         this.codec = codec;
@@ -59,7 +60,7 @@ public final class PodsEndpoints extends PodsService {
         Scope scope = Scope.of(Callers.of(request, tenancy));
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
         String pod = Names.objectName("pod", podName);
-        kube.getPod(scope, pod); // another user's pod is a 404, as one that does not exist
+        ownership.getPod(scope, pod); // another user's pod is a 404, as one that does not exist
         if (stream) {
             LogResponses.stream(response, podLogs.follow(scope, pod), metrics);
         } else {
