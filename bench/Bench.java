@@ -369,7 +369,7 @@ public final class Bench {
     }
 
     /**
-     * The page size the proxy asks the Kubernetes API for ({@code KubernetesGateway.PAGE_SIZE}); the direct side of
+     * The page size the proxy asks the Kubernetes API for ({@code kube.Pages.PAGE_SIZE}); the direct side of
      * the list cases reads the list the same way: {@code ?limit=500}, then {@code &continue=<token>} until the API
      * answers without one (a real API server pages; the demo cluster answers everything in one page).
      */

@@ -21,11 +21,16 @@ import org.kbatch.proxy.config.ConfigException;
 import org.kbatch.proxy.config.ProxyConfig;
 import org.kbatch.proxy.http.ErrorResponses;
 import org.kbatch.proxy.events.EventsEndpoints;
+import org.kbatch.proxy.events.JobEvents;
 import org.kbatch.proxy.cronjobs.CronJobsEndpoints;
 import org.kbatch.proxy.docs.SwaggerUi;
 import org.kbatch.proxy.jobs.JobsEndpoints;
 import org.kbatch.proxy.kube.KubernetesClients;
-import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.KubernetesObjects;
+import org.kbatch.proxy.kube.Namespaces;
+import org.kbatch.proxy.kube.Pages;
+import org.kbatch.proxy.kube.PodLogs;
+import org.kbatch.proxy.kube.RawGet;
 import org.kbatch.proxy.logging.JsonLogFormatter;
 import org.kbatch.proxy.metrics.ProxyMetrics;
 import org.kbatch.proxy.http.RequestMetrics;
@@ -35,6 +40,7 @@ import org.kbatch.proxy.render.RenderSettings;
 import org.kbatch.proxy.service.ServiceEndpoints;
 import org.kbatch.proxy.submit.Quotas;
 import org.kbatch.proxy.submit.Submitter;
+import org.kbatch.proxy.tenancy.Ownership;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.wire.WireCodec;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -106,7 +112,7 @@ public final class Main {
             System.exit(1);
         }
         if (config.deleteEmptyNamespacesAfter() != null) {
-            new EmptyNamespaces(parts.kube(), config.deleteEmptyNamespacesAfter(), java.time.Clock.systemUTC())
+            new EmptyNamespaces(parts.namespaces(), config.deleteEmptyNamespacesAfter(), java.time.Clock.systemUTC())
                     .start(EmptyNamespaces.interval(config.deleteEmptyNamespacesAfter()));
         }
         String url = "http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + server.port()
@@ -151,14 +157,22 @@ public final class Main {
         SwaggerUi.register(routing, prefix);
         routing.register(prefix.isEmpty() ? "/" : prefix,
                 service,
-                new JobsEndpoints(parts.kube(), parts.submitter(), parts.codec(), parts.metrics(), parts.tenancy()),
-                new CronJobsEndpoints(parts.kube(), parts.submitter(), parts.codec(), parts.tenancy()),
-                new PodsEndpoints(parts.kube(), parts.codec(), parts.metrics(), parts.tenancy()),
-                new EventsEndpoints(parts.kube(), parts.codec(), parts.tenancy()));
+                new JobsEndpoints(parts.ownership(), parts.pages(), parts.podLogs(), parts.submitter(), parts.codec(),
+                        parts.metrics(), parts.tenancy()),
+                new CronJobsEndpoints(parts.ownership(), parts.pages(), parts.submitter(), parts.codec(),
+                        parts.tenancy()),
+                new PodsEndpoints(parts.ownership(), parts.pages(), parts.podLogs(), parts.codec(), parts.metrics(),
+                        parts.tenancy()),
+                new EventsEndpoints(parts.jobEvents(), parts.codec(), parts.tenancy()));
     }
 
-    /** The long-lived parts, built once and shared by all requests. */
-    public record Components(TokenAuthenticator authenticator, KubernetesGateway kube, WireCodec codec,
+    /**
+     * The long-lived parts, built once and shared by all requests, wired by hand: the Kubernetes side ({@code kube}:
+     * namespaces, single objects, lists, logs, all on one fabric8 client), the ownership rule over it
+     * ({@code tenancy.Ownership}), and what the endpoints compose of them.
+     */
+    public record Components(TokenAuthenticator authenticator, Namespaces namespaces, Ownership ownership,
+                             Pages pages, PodLogs podLogs, JobEvents jobEvents, WireCodec codec,
                              Submitter submitter, ProxyMetrics metrics, Tenancy tenancy) {
 
         /** Production parts: the hub checks tokens; {@code client} talks to the cluster. */
@@ -171,7 +185,12 @@ public final class Main {
 
         public static Components create(ProxyConfig config, TokenAuthenticator authenticator, KubernetesClient client,
                                         ProxyMetrics metrics) {
-            KubernetesGateway kube = new KubernetesGateway(client, metrics);
+            Namespaces namespaces = new Namespaces(client, metrics);
+            KubernetesObjects objects = new KubernetesObjects(client, metrics);
+            RawGet raw = new RawGet(client);
+            Pages pages = new Pages(client, raw, metrics);
+            PodLogs podLogs = new PodLogs(client, raw, metrics);
+            Ownership ownership = new Ownership(objects);
             RenderSettings settings;
             try {
                 settings = new RenderSettings(config.jobTemplate(), config.jobExtraEnv(), config.ttlSecondsAfterFinished(),
@@ -179,10 +198,11 @@ public final class Main {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", e.getMessage());
             }
-            return new Components(authenticator, kube, WireCodec.create(),
-                    new Submitter(kube, settings,
+            return new Components(authenticator, namespaces, ownership, pages, podLogs, new JobEvents(ownership, pages),
+                    WireCodec.create(),
+                    new Submitter(objects, namespaces, settings,
                             new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),
-                            new Quotas(kube, config.userResourceQuota(), config.userLimitRange()),
+                            new Quotas(objects, config.userResourceQuota(), config.userLimitRange()),
                             Duration.ofSeconds(3 * config.kubernetesTimeoutSeconds())),
                     metrics,
                     new Tenancy(config.jobNamespace(), config.namespaceByGroup(), config.denyWithoutGroup(),

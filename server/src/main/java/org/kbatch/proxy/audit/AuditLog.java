@@ -11,8 +11,8 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import org.kbatch.proxy.auth.TokenAuthenticator.Authenticated;
+import org.kbatch.proxy.caller.Caller;
 import org.kbatch.proxy.http.ErrorResponses;
-import org.kbatch.proxy.http.Caller;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.naming.UserNamespace;
 

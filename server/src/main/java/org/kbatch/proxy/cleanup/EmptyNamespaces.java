@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Namespace;
-import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Namespaces;
 import org.kbatch.proxy.submit.Submitter;
 
 /**
@@ -26,13 +26,13 @@ public final class EmptyNamespaces implements AutoCloseable {
     public static final String EMPTY_SINCE = "kbatch.jupyter.org/empty-since";
     private static final System.Logger LOG = System.getLogger(EmptyNamespaces.class.getName());
 
-    private final KubernetesGateway kube;
+    private final Namespaces namespaces;
     private final Duration after;
     private final Clock clock;
     private volatile Thread sweeper;
 
-    public EmptyNamespaces(KubernetesGateway kube, Duration after, Clock clock) {
-        this.kube = kube;
+    public EmptyNamespaces(Namespaces namespaces, Duration after, Clock clock) {
+        this.namespaces = namespaces;
         this.after = after;
         this.clock = clock;
     }
@@ -65,21 +65,21 @@ public final class EmptyNamespaces implements AutoCloseable {
     public List<String> sweep() {
         List<String> deleted = new ArrayList<>();
         Instant now = clock.instant();
-        for (Namespace ns : kube.namespacesLabelled(Submitter.MANAGED_BY, "kbatch-proxy")) {
+        for (Namespace ns : namespaces.namespacesLabelled(Submitter.MANAGED_BY, "kbatch-proxy")) {
             String name = ns.getMetadata().getName();
             if (ns.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
             Map<String, String> annotations = ns.getMetadata().getAnnotations();
             String since = annotations == null ? null : annotations.get(EMPTY_SINCE);
-            if (kube.holdsJobs(name)) {
+            if (namespaces.holdsJobs(name)) {
                 if (since != null) {
-                    kube.annotateNamespace(name, EMPTY_SINCE, null);
+                    namespaces.annotateNamespace(name, EMPTY_SINCE, null);
                 }
             } else if (since == null || parse(since) == null) {
-                kube.annotateNamespace(name, EMPTY_SINCE, now.toString());
+                namespaces.annotateNamespace(name, EMPTY_SINCE, now.toString());
             } else if (!parse(since).plus(after).isAfter(now)) {
-                kube.deleteNamespace(name);
+                namespaces.deleteNamespace(name);
                 deleted.add(name);
                 LOG.log(Level.INFO, "Deleted namespace " + name + ": no job in it since " + since);
             }

@@ -6,13 +6,15 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.CronjobsService;
 import org.kbatch.proxy.audit.AuditLog;
-import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.http.Callers;
+import org.kbatch.proxy.tenancy.Ownership;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
-import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Pages;
+import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.submit.Submitter;
 import org.kbatch.proxy.wire.CronJobSubmission;
 import org.kbatch.proxy.wire.WireCodec;
@@ -20,14 +22,16 @@ import org.kbatch.proxy.wire.WireCodec;
 /** {@code cronjobs/}: list, submit, show and delete the caller's cronjobs. */
 public final class CronJobsEndpoints extends CronjobsService {
 
-    private final KubernetesGateway kube;
+    private final Ownership ownership;
+    private final Pages pages;
     private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
 
-    public CronJobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec, Tenancy tenancy) {
+    public CronJobsEndpoints(Ownership ownership, Pages pages, Submitter submitter, WireCodec codec, Tenancy tenancy) {
         this.tenancy = tenancy;
-        this.kube = kube;
+        this.ownership = ownership;
+        this.pages = pages;
         this.submitter = submitter;
         this.codec = codec;
     }
@@ -43,28 +47,28 @@ public final class CronJobsEndpoints extends CronjobsService {
     @Override
     protected void handleListCronJobs(ServerRequest request, ServerResponse response) {
         ListResponses.send(response, codec, WireCodec.ListKind.CRONJOBS,
-                kube.cronJobPages(Caller.of(request, tenancy).scope()));
+                pages.cronJobs(Scope.of(Callers.of(request, tenancy))));
     }
 
     @Override
     protected void handleSubmitCronJob(ServerRequest request, ServerResponse response, CronJobSubmission submission) {
-        var created = submitter.submit(Caller.of(request, tenancy), submission);
+        var created = submitter.submit(Callers.of(request, tenancy), submission);
         AuditLog.subject(request, created.getMetadata().getName());
         Json.send(response, 200, codec.write(created));
     }
 
     @Override
     protected void handleGetCronJob(ServerRequest request, ServerResponse response, String cronjobName) {
-        Caller caller = Caller.of(request, tenancy);
+        Scope scope = Scope.of(Callers.of(request, tenancy));
         Json.send(response, 200,
-                codec.write(kube.getCronJob(caller.scope(), Names.objectName("cronjob", cronjobName))));
+                codec.write(ownership.getCronJob(scope, Names.objectName("cronjob", cronjobName))));
     }
 
     @Override
     protected void handleDeleteCronJob(ServerRequest request, ServerResponse response, String cronjobName) {
-        Caller caller = Caller.of(request, tenancy);
+        Scope scope = Scope.of(Callers.of(request, tenancy));
         Json.send(response, 200,
-                codec.write(kube.deleteCronJob(caller.scope(), Names.objectName("cronjob", cronjobName))));
+                codec.write(ownership.deleteCronJob(scope, Names.objectName("cronjob", cronjobName))));
     }
 
     @Override

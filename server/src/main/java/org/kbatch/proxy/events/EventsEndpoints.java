@@ -6,23 +6,23 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.EventsService;
 import org.kbatch.proxy.errors.ApiException;
-import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.http.Callers;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
-import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.wire.WireCodec;
 
 /** {@code events/?job_name=J}: why a job is pending or failing, from Kubernetes' events about it and its pods. */
 public final class EventsEndpoints extends EventsService {
 
-    private final KubernetesGateway kube;
+    private final JobEvents events;
     private final WireCodec codec;
     private final Tenancy tenancy;
 
-    public EventsEndpoints(KubernetesGateway kube, WireCodec codec, Tenancy tenancy) {
-        this.kube = kube;
+    public EventsEndpoints(JobEvents events, WireCodec codec, Tenancy tenancy) {
+        this.events = events;
         this.codec = codec;
         this.tenancy = tenancy;
     }
@@ -34,8 +34,8 @@ public final class EventsEndpoints extends EventsService {
 
     @Override
     protected void handleListJobEvents(ServerRequest request, ServerResponse response, String jobName) {
-        Caller caller = Caller.of(request, tenancy);
-        Json.send(response, 200, codec.write(kube.jobEvents(caller.scope(), Names.objectName("job", jobName))));
+        Scope scope = Scope.of(Callers.of(request, tenancy));
+        Json.send(response, 200, codec.write(events.of(scope, Names.objectName("job", jobName))));
     }
 
     /** A missing {@code job_name} is said in our words (the generated check names its own class). */

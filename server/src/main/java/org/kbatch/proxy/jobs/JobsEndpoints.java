@@ -10,13 +10,15 @@ import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.JobsService;
 import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.audit.AuditLog;
-import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.http.Callers;
+import org.kbatch.proxy.tenancy.Ownership;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
-import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Pages;
+import org.kbatch.proxy.kube.PodLogs;
 import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.logs.LogResponses;
 import org.kbatch.proxy.metrics.ProxyMetrics;
@@ -27,16 +29,20 @@ import org.kbatch.proxy.wire.WireCodec;
 /** {@code jobs/}: list, submit, show, delete the caller's jobs, and their logs. */
 public final class JobsEndpoints extends JobsService {
 
-    private final KubernetesGateway kube;
+    private final Ownership ownership;
+    private final Pages pages;
+    private final PodLogs podLogs;
     private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
     private final ProxyMetrics metrics;
 
-    public JobsEndpoints(KubernetesGateway kube, Submitter submitter, WireCodec codec, ProxyMetrics metrics,
-                         Tenancy tenancy) {
+    public JobsEndpoints(Ownership ownership, Pages pages, PodLogs podLogs, Submitter submitter, WireCodec codec,
+                         ProxyMetrics metrics, Tenancy tenancy) {
         this.tenancy = tenancy;
-        this.kube = kube;
+        this.ownership = ownership;
+        this.pages = pages;
+        this.podLogs = podLogs;
         this.submitter = submitter;
         this.codec = codec;
         this.metrics = metrics;
@@ -53,39 +59,39 @@ public final class JobsEndpoints extends JobsService {
 
     @Override
     protected void handleListJobs(ServerRequest request, ServerResponse response) {
-        Caller caller = Caller.of(request, tenancy);
-        ListResponses.send(response, codec, WireCodec.ListKind.JOBS, kube.jobPages(caller.scope()));
+        Scope scope = Scope.of(Callers.of(request, tenancy));
+        ListResponses.send(response, codec, WireCodec.ListKind.JOBS, pages.jobs(scope));
     }
 
     @Override
     protected void handleSubmitJob(ServerRequest request, ServerResponse response, JobSubmission submission) {
-        var created = submitter.submit(Caller.of(request, tenancy), submission);
+        var created = submitter.submit(Callers.of(request, tenancy), submission);
         AuditLog.subject(request, created.getMetadata().getName());
         Json.send(response, 200, codec.write(created));
     }
 
     @Override
     protected void handleGetJob(ServerRequest request, ServerResponse response, String jobName) {
-        Caller caller = Caller.of(request, tenancy);
-        Json.send(response, 200, codec.write(kube.getJob(caller.scope(), Names.objectName("job", jobName))));
+        Scope scope = Scope.of(Callers.of(request, tenancy));
+        Json.send(response, 200, codec.write(ownership.getJob(scope, Names.objectName("job", jobName))));
     }
 
     @Override
     protected void handleDeleteJob(ServerRequest request, ServerResponse response, String jobName) {
-        Caller caller = Caller.of(request, tenancy);
-        Json.send(response, 200, codec.write(kube.deleteJob(caller.scope(), Names.objectName("job", jobName))));
+        Scope scope = Scope.of(Callers.of(request, tenancy));
+        Json.send(response, 200, codec.write(ownership.deleteJob(scope, Names.objectName("job", jobName))));
     }
 
     @Override
     protected void handleGetJobLogs(ServerRequest request, ServerResponse response, String jobName,
                                     Optional<Boolean> ignored) {
-        Caller caller = Caller.of(request, tenancy);
+        Scope scope = Scope.of(Callers.of(request, tenancy));
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
-        Pod pod = podWhoseLogs(caller.scope(), Names.objectName("job or pod", jobName));
+        Pod pod = podWhoseLogs(scope, Names.objectName("job or pod", jobName));
         if (stream) {
-            LogResponses.stream(response, kube.followPodLog(caller.scope(), pod), metrics);
+            LogResponses.stream(response, podLogs.follow(scope, pod.getMetadata().getName()), metrics);
         } else {
-            LogResponses.send(response, kube.podLog(caller.scope(), pod));
+            LogResponses.send(response, podLogs.read(scope, pod.getMetadata().getName()));
         }
     }
 
@@ -96,8 +102,8 @@ public final class JobsEndpoints extends JobsService {
      * another user's pod gets the same 404 as a name that exists nowhere.
      */
     private Pod podWhoseLogs(Scope scope, String name) {
-        return kube.firstPodOfJob(scope, name)
-                .or(() -> kube.findPod(scope, name).filter(pod -> kube.findJob(scope, name).isEmpty()))
+        return podLogs.firstPodOfJob(scope, name)
+                .or(() -> ownership.findPod(scope, name).filter(pod -> ownership.findJob(scope, name).isEmpty()))
                 .orElseThrow(() -> new ApiException(404, "No pods found for job " + name));
     }
 

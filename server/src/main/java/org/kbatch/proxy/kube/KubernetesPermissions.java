@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Kubernetes RBAC permissions the proxy needs, as data: exactly the calls {@link KubernetesGateway} makes, no
- * more, as a function of the optional features. The Helm chart ({@code helm/kbatch-proxy/templates/rbac.yaml}) must
- * grant exactly these rules; chart tests render it for several sets of values and compare both ways. Every call the
- * server tests make is checked against these rules (the tests' {@code RecordedKubernetesCalls}), and the deployment
- * test runs every feature under the chart's rules on a real API server. Change a gateway call, change this list and
- * the chart together.
+ * The Kubernetes RBAC permissions the proxy needs, as data: exactly the calls this package makes ({@link Namespaces},
+ * {@link KubernetesObjects}, {@link Pages}, {@link PodLogs}; no other package calls Kubernetes), no more, as a function
+ * of the optional features. The Helm chart ({@code helm/kbatch-proxy/templates/rbac.yaml}) must grant exactly these
+ * rules; chart tests render it for several sets of values and compare both ways. Every call the server tests make is
+ * checked against these rules (the tests' {@code RecordedKubernetesCalls}), and the deployment test runs every feature
+ * under the chart's rules on a real API server. Change a Kubernetes call, change this list and the chart together.
  *
  * <p>Canonical form: one rule per resource, in the order of {@link #required(boolean, boolean, boolean, boolean)};
  * verbs in the order create, get, list, watch, patch, delete, deletecollection. The namespaces rule joins the verbs of
@@ -33,31 +33,37 @@ public final class KubernetesPermissions {
 
     /** What every configuration needs: the rules a Role in an admin-chosen namespace holds. */
     public static final List<Rule> ALWAYS = List.of(
-            // create(ns, Secret) for the job's env/token; setOwner: JSON merge patch of ownerReferences, sent through
-            // the created object so that fabric8 does not read it first (no "get": the proxy cannot read Secrets);
-            // deleteCreated: DELETE of the named object (rollback of a failed submission); deleteLabelled: the
-            // rollback sweep deletes by label selector, which fabric8 sends as a DELETE on the collection.
+            // KubernetesObjects: create(ns, Secret) for the job's env/token; setOwner: JSON merge patch of
+            // ownerReferences, sent through the created object so that fabric8 does not read it first (no "get": the
+            // proxy cannot read Secrets); deleteCreated: DELETE of the named object (rollback of a failed submission);
+            // deleteLabelled: the rollback sweep deletes by label selector, which fabric8 sends as a DELETE on the
+            // collection.
             new Rule("", "secrets", List.of("create", "patch", "delete", "deletecollection")),
-            // create(ns, ConfigMap) for the submitted code; setOwner (no read first either); deleteCreated;
-            // deleteLabelled. DeploymentIT runs every feature under exactly these rules on a real API server.
+            // KubernetesObjects: create(ns, ConfigMap) for the submitted code; setOwner (no read first either);
+            // deleteCreated; deleteLabelled. DeploymentIT runs every feature under exactly these rules on a real API server.
             new Rule("", "configmaps", List.of("create", "patch", "delete", "deletecollection")),
-            // create(ns, Job); getJob (also before deleteJob and jobEvents); listJobs (paginated); deleteJob and
-            // deleteCreated: delete; deleteLabelled: deletecollection. (The namespace cleanup's holdsJobs lists too.)
+            // KubernetesObjects: create(ns, Job); job (the get behind Ownership.getJob, also before deleteJob in a
+            // shared namespace and before JobEvents); deleteJob and deleteCreated: delete; deleteLabelled:
+            // deletecollection. Pages.jobs: list (paginated). (The namespace cleanup's Namespaces.holdsJobs lists too.)
             new Rule("batch", "jobs", List.of("create", "get", "list", "delete", "deletecollection")),
-            // create(ns, CronJob); getCronJob; listCronJobs; deleteCronJob and deleteCreated; deleteLabelled.
+            // KubernetesObjects: create(ns, CronJob); cronJob (Ownership.getCronJob); deleteCronJob and
+            // deleteCreated; deleteLabelled. Pages.cronJobs: list.
             new Rule("batch", "cronjobs", List.of("create", "get", "list", "delete", "deletecollection")),
-            // listPods, firstPodOfJob and jobEvents: list; requirePod: get. (Logs are read with a plain GET of
+            // Pages.pods and Pages.podList (JobEvents), PodLogs.firstPodOfJob: list; KubernetesObjects.pod (the get
+            // behind Ownership.findPod/getPod, before a log): get. (Logs are read with a plain GET of
             // pods/{name}/log, not fabric8's log helpers, which would first watch the pod.)
             new Rule("", "pods", List.of("get", "list")),
-            // podLog and followPodLog: GET pods/{name}/log (follow=true to stream is still "get").
+            // PodLogs.read and PodLogs.follow: GET pods/{name}/log (follow=true to stream is still "get").
             new Rule("", "pods/log", List.of("get")),
-            // jobEvents (eventsAbout): core v1 events listed with involvedObject field selectors, paginated.
+            // Pages.events (for JobEvents): the namespace's core v1 events, paginated; JobEvents picks the job's
+            // and its pods' by the involved object.
             new Rule("", "events", List.of("list")));
 
     /**
      * Every rule the proxy needs with these features, one per resource.
      *
-     * @param createNamespaces {@code KBATCH_CREATE_USER_NAMESPACE}: ensureNamespace creates the user's namespace
+     * @param createNamespaces {@code KBATCH_CREATE_USER_NAMESPACE}: Namespaces.ensureNamespace creates the user's
+     *                         namespace
      * @param quotas           {@code KBATCH_USER_RESOURCE_QUOTA_FILE} and {@code KBATCH_USER_LIMIT_RANGE_FILE} both set
      * @param cleanup          {@code KBATCH_DELETE_EMPTY_NAMESPACES_AFTER} set
      */
@@ -69,7 +75,8 @@ public final class KubernetesPermissions {
      * Every rule the proxy needs with these features, one per resource (the quota and the limit range apart: only the
      * one that is set is ever created).
      *
-     * @param createNamespaces {@code KBATCH_CREATE_USER_NAMESPACE}: ensureNamespace creates the user's namespace
+     * @param createNamespaces {@code KBATCH_CREATE_USER_NAMESPACE}: Namespaces.ensureNamespace creates the user's
+     *                         namespace
      * @param resourceQuota    {@code KBATCH_USER_RESOURCE_QUOTA_FILE} set
      * @param limitRange       {@code KBATCH_USER_LIMIT_RANGE_FILE} set
      * @param cleanup          {@code KBATCH_DELETE_EMPTY_NAMESPACES_AFTER} set
@@ -79,13 +86,13 @@ public final class KubernetesPermissions {
         List<Rule> rules = new ArrayList<>();
         List<String> namespaceVerbs = new ArrayList<>();
         if (createNamespaces) {
-            // ensureNamespace: POST the user's namespace (409, exists already, is fine; it is never read).
+            // Namespaces.ensureNamespace: POST the user's namespace (409, exists already, is fine; it is never read).
             namespaceVerbs.add("create");
         }
         if (cleanup) {
-            // The empty-namespace cleanup (org.kbatch.proxy.cleanup.EmptyNamespaces): namespacesLabelled lists the
-            // namespaces the proxy created (by label, cluster-wide); annotateNamespace stamps or clears the time one
-            // was found empty (JSON merge patch); deleteNamespace removes it.
+            // The empty-namespace cleanup (org.kbatch.proxy.cleanup.EmptyNamespaces), through Namespaces:
+            // namespacesLabelled lists the namespaces the proxy created (by label, cluster-wide); annotateNamespace
+            // stamps or clears the time one was found empty (JSON merge patch); deleteNamespace removes it.
             namespaceVerbs.addAll(List.of("list", "patch", "delete"));
         }
         if (!namespaceVerbs.isEmpty()) {
@@ -93,11 +100,11 @@ public final class KubernetesPermissions {
         }
         rules.addAll(ALWAYS);
         if (resourceQuota) {
-            // Quotas.reconcile -> createIfMissing: POST the admin's ResourceQuota into a user namespace (409 is fine).
+            // Quotas.reconcile -> KubernetesObjects.createIfMissing: POST the admin's ResourceQuota into a user namespace (409 is fine).
             rules.add(new Rule("", "resourcequotas", List.of("create")));
         }
         if (limitRange) {
-            // Quotas.reconcile -> createIfMissing: POST the admin's LimitRange into a user namespace (409 is fine).
+            // Quotas.reconcile -> KubernetesObjects.createIfMissing: POST the admin's LimitRange into a user namespace (409 is fine).
             rules.add(new Rule("", "limitranges", List.of("create")));
         }
         return List.copyOf(rules);

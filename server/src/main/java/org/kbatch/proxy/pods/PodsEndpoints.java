@@ -7,12 +7,15 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.PodsService;
-import org.kbatch.proxy.http.Caller;
+import org.kbatch.proxy.http.Callers;
+import org.kbatch.proxy.tenancy.Ownership;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.http.ListResponses;
 import org.kbatch.proxy.http.Names;
 import org.kbatch.proxy.http.Routes;
-import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Pages;
+import org.kbatch.proxy.kube.PodLogs;
+import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.logs.LogResponses;
 import org.kbatch.proxy.metrics.ProxyMetrics;
 import org.kbatch.proxy.wire.WireCodec;
@@ -20,14 +23,19 @@ import org.kbatch.proxy.wire.WireCodec;
 /** {@code pods/}: the caller's pods (optionally of one job) and a pod's log. */
 public final class PodsEndpoints extends PodsService {
 
-    private final KubernetesGateway kube;
+    private final Ownership ownership;
+    private final Pages pages;
+    private final PodLogs podLogs;
     private final Tenancy tenancy;
     private final WireCodec codec;
     private final ProxyMetrics metrics;
 
-    public PodsEndpoints(KubernetesGateway kube, WireCodec codec, ProxyMetrics metrics, Tenancy tenancy) {
+    public PodsEndpoints(Ownership ownership, Pages pages, PodLogs podLogs, WireCodec codec, ProxyMetrics metrics,
+                         Tenancy tenancy) {
         this.tenancy = tenancy;
-        this.kube = kube;
+        this.ownership = ownership;
+        this.pages = pages;
+        this.podLogs = podLogs;
         this.codec = codec;
         this.metrics = metrics;
     }
@@ -40,22 +48,23 @@ public final class PodsEndpoints extends PodsService {
 
     @Override
     protected void handleListPods(ServerRequest request, ServerResponse response, Optional<String> jobName) {
-        Caller caller = Caller.of(request, tenancy);
+        Scope scope = Scope.of(Callers.of(request, tenancy));
         // The CLI sends ?job_name= when no job is given: empty means all pods.
         Optional<String> job = jobName.filter(n -> !n.isEmpty()).map(n -> Names.objectName("job", n));
-        ListResponses.send(response, codec, WireCodec.ListKind.PODS, kube.podPages(caller.scope(), job));
+        ListResponses.send(response, codec, WireCodec.ListKind.PODS, pages.pods(scope, job));
     }
 
     @Override
     protected void handleGetPodLogs(ServerRequest request, ServerResponse response, String podName,
                                     Optional<Boolean> ignored) {
-        Caller caller = Caller.of(request, tenancy);
+        Scope scope = Scope.of(Callers.of(request, tenancy));
         boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
         String pod = Names.objectName("pod", podName);
+        ownership.getPod(scope, pod); // another user's pod is a 404, as one that does not exist
         if (stream) {
-            LogResponses.stream(response, kube.followPodLog(caller.scope(), pod), metrics);
+            LogResponses.stream(response, podLogs.follow(scope, pod), metrics);
         } else {
-            LogResponses.send(response, kube.podLog(caller.scope(), pod));
+            LogResponses.send(response, podLogs.read(scope, pod));
         }
     }
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
+import org.kbatch.proxy.caller.Caller;
 import org.kbatch.proxy.naming.UsernameLabel;
 
 /**

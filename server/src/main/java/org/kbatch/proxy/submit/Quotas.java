@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.KubernetesObjects;
 
 /**
  * The admin's per-user {@code ResourceQuota} and {@code LimitRange} ({@code KBATCH_USER_RESOURCE_QUOTA_FILE},
@@ -22,13 +22,13 @@ public final class Quotas {
     static final String DEFAULT_LIMIT_RANGE_NAME = "kbatch-user-limits";
     private static final KubernetesSerialization K8S = new KubernetesSerialization();
 
-    private final KubernetesGateway kube;
+    private final KubernetesObjects objects;
     private final ResourceQuota quota;
     private final LimitRange limitRange;
     private final Set<String> reconciled = ConcurrentHashMap.newKeySet();
 
-    public Quotas(KubernetesGateway kube, Map<String, Object> quotaTemplate, Map<String, Object> limitRangeTemplate) {
-        this.kube = kube;
+    public Quotas(KubernetesObjects objects, Map<String, Object> quotaTemplate, Map<String, Object> limitRangeTemplate) {
+        this.objects = objects;
         this.quota = quotaTemplate == null ? null : named(K8S.convertValue(quotaTemplate, ResourceQuota.class),
                 DEFAULT_QUOTA_NAME);
         this.limitRange = limitRangeTemplate == null ? null
@@ -41,10 +41,10 @@ public final class Quotas {
             return;
         }
         if (quota != null) {
-            kube.createIfMissing(namespace, quota);
+            objects.createIfMissing(namespace, quota);
         }
         if (limitRange != null) {
-            kube.createIfMissing(namespace, limitRange);
+            objects.createIfMissing(namespace, limitRange);
         }
         reconciled.add(namespace);
     }

@@ -19,8 +19,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.kbatch.proxy.http.Caller;
-import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.caller.Caller;
+import org.kbatch.proxy.kube.KubernetesObjects;
+import org.kbatch.proxy.kube.Namespaces;
 import org.kbatch.proxy.policy.ApiServerRules;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
 import org.kbatch.proxy.policy.SubmissionRules;
@@ -41,7 +42,8 @@ public final class Submitter {
 
     private static final System.Logger LOG = System.getLogger(Submitter.class.getName());
 
-    private final KubernetesGateway kube;
+    private final KubernetesObjects objects;
+    private final Namespaces namespaces;
     /** Marks the namespaces the proxy created. */
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
@@ -57,9 +59,10 @@ public final class Submitter {
      * @param lateSweepDelay when to look once more for objects of a failed submission (longer than a Kubernetes call
      *                       may take)
      */
-    public Submitter(KubernetesGateway kube, RenderSettings settings, PodSecurityPolicy policy,
+    public Submitter(KubernetesObjects objects, Namespaces namespaces, RenderSettings settings, PodSecurityPolicy policy,
                      Quotas quotas, Duration lateSweepDelay) {
-        this.kube = kube;
+        this.objects = objects;
+        this.namespaces = namespaces;
         this.settings = settings;
         this.policy = policy;
         this.quotas = quotas;
@@ -71,8 +74,8 @@ public final class Submitter {
         SubmissionRules.check(job, "Job", submission.code());
         ApiServerRules.check(job, submission.code(), caller.placement().shared());
         RenderedSubmission<Job> rendered = JobRenderer.render(SharedNamespaces.uniqueName(job, caller.placement()),
-                submission.code(), renderCaller(caller), settings);
-        return submit(caller, rendered, created -> kube.create(rendered.namespace(), created));
+                submission.code(), caller, settings);
+        return submit(caller, rendered, created -> objects.create(rendered.namespace(), created));
     }
 
     public CronJob submit(Caller caller, CronJobSubmission submission) {
@@ -80,9 +83,8 @@ public final class Submitter {
         SubmissionRules.check(cronJob, "CronJob", submission.code());
         ApiServerRules.check(cronJob, submission.code(), caller.placement().shared());
         RenderedSubmission<CronJob> rendered = JobRenderer.render(
-                SharedNamespaces.uniqueName(cronJob, caller.placement()), submission.code(), renderCaller(caller),
-                settings);
-        return submit(caller, rendered, created -> kube.create(rendered.namespace(), created));
+                SharedNamespaces.uniqueName(cronJob, caller.placement()), submission.code(), caller, settings);
+        return submit(caller, rendered, created -> objects.create(rendered.namespace(), created));
     }
 
     private <W extends HasMetadata> W submit(Caller caller, RenderedSubmission<W> rendered,
@@ -94,14 +96,14 @@ public final class Submitter {
             prepareNamespace(caller, namespace);
             return createAll(rendered, create);
         } catch (KubernetesClientException e) {
-            if (!caller.placement().createNamespace() || !KubernetesGateway.isMissingNamespace(e, namespace)) {
+            if (!caller.placement().createNamespace() || !Namespaces.isMissingNamespace(e, namespace)) {
                 throw e;
             }
             // The namespace was known to exist, so it was not POSTed, but it has been deleted since (e.g. by an
             // admin, or the empty-namespace cleanup). What this attempt created is rolled back already: create the
             // namespace (and its quota) again and try once more.
             LOG.log(Level.INFO, "Namespace " + namespace + " is gone; creating it again");
-            kube.forgetNamespace(namespace);
+            namespaces.forgetNamespace(namespace);
             quotas.forget(namespace);
             prepareNamespace(caller, namespace);
             return createAll(rendered, create);
@@ -113,7 +115,7 @@ public final class Submitter {
         if (caller.placement().createNamespace()) {
             // The cluster's Pod Security Admission enforces the same level in the namespaces the proxy creates;
             // the managed-by label marks them as the proxy's (only those are ever cleaned up).
-            kube.ensureNamespace(namespace, Map.of(
+            namespaces.ensureNamespace(namespace, Map.of(
                     "pod-security.kubernetes.io/enforce", policy.level().label(),
                     "pod-security.kubernetes.io/enforce-version", "latest",
                     MANAGED_BY, "kbatch-proxy"));
@@ -139,10 +141,10 @@ public final class Submitter {
             Secret secretTemplate = rendered.secret();
             ConfigMap codeTemplate = rendered.code();
             Parallel.Both<Secret, ConfigMap> parts = Parallel.both(
-                    () -> secretTemplate == null ? null : remember(created, kube.create(namespace,
+                    () -> secretTemplate == null ? null : remember(created, objects.create(namespace,
                             new SecretBuilder(secretTemplate).editMetadata().addToLabels(SUBMISSION_LABEL, id)
                                     .endMetadata().build())),
-                    () -> codeTemplate == null ? null : remember(created, kube.create(namespace,
+                    () -> codeTemplate == null ? null : remember(created, objects.create(namespace,
                             new ConfigMapBuilder(codeTemplate).editMetadata().addToLabels(SUBMISSION_LABEL, id)
                                     .endMetadata().build())));
             Secret secret = parts.first();
@@ -180,14 +182,14 @@ public final class Submitter {
     }
 
     private Void setOwner(HasMetadata owned, OwnerReference owner) {
-        kube.setOwner(owned, owner);
+        objects.setOwner(owned, owner);
         return null;
     }
 
     /** Deletes whatever carries this submission's id. */
     private void sweep(String namespace, String id) {
         try {
-            kube.deleteLabelled(namespace, SUBMISSION_LABEL, id);
+            objects.deleteLabelled(namespace, SUBMISSION_LABEL, id);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Rollback could not sweep submission " + id + " in " + namespace + ": "
                     + e.getMessage());
@@ -221,7 +223,7 @@ public final class Submitter {
         for (int i = created.size() - 1; i >= 0; i--) {
             HasMetadata object = created.get(i);
             try {
-                kube.deleteCreated(object);
+                objects.deleteCreated(object);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Rollback could not delete " + object.getKind() + " "
                         + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName() + ": "
@@ -235,9 +237,5 @@ public final class Submitter {
             throw new org.kbatch.proxy.errors.ApiException(422, "The request body needs a 'job'");
         }
         return job;
-    }
-
-    private static org.kbatch.proxy.render.Caller renderCaller(Caller caller) {
-        return new org.kbatch.proxy.render.Caller(caller.username(), caller.token(), caller.namespace());
     }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import org.kbatch.proxy.caller.Placement;
 
 /**
  * In a namespace shared by several users, two users' objects must never compete for a name (a 409 would even tell

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.kbatch.proxy.auth.HubUser;
+import org.kbatch.proxy.caller.Placement;
 import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.naming.UserNamespace;
 

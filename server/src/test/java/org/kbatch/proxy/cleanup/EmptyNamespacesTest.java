@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.Test;
 import org.kbatch.proxy.kube.KubernetesClients;
-import org.kbatch.proxy.kube.KubernetesGateway;
+import org.kbatch.proxy.kube.Namespaces;
 import org.kbatch.proxy.metrics.ProxyMetrics;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -64,7 +64,7 @@ class EmptyNamespacesTest {
                 return now.get();
             }
         };
-        EmptyNamespaces janitor = new EmptyNamespaces(new KubernetesGateway(
+        EmptyNamespaces janitor = new EmptyNamespaces(new Namespaces(
                 KubernetesClients.forUrl(client.getMasterUrl().toString()), new ProxyMetrics()), Duration.ofHours(24), clock);
 
         assertThat(janitor.sweep(), empty());      // first look: stamped, not deleted
@@ -87,7 +87,7 @@ class EmptyNamespacesTest {
     void aJobArrivingRemovesTheStamp() {
         namespace("kbatch-back", true);
         Clock clock = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
-        EmptyNamespaces janitor = new EmptyNamespaces(new KubernetesGateway(
+        EmptyNamespaces janitor = new EmptyNamespaces(new Namespaces(
                 KubernetesClients.forUrl(client.getMasterUrl().toString()), new ProxyMetrics()), Duration.ofMinutes(1), clock);
         janitor.sweep();
         client.batch().v1().jobs().inNamespace("kbatch-back").resource(new JobBuilder().withNewMetadata()

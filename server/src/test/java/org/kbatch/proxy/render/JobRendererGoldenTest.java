@@ -123,7 +123,7 @@ class JobRendererGoldenTest {
         JsonNode body = requestBody(exchange);
         W workload = SnakeToCamel.read(body.get("job"), type);
         ConfigMap code = requestHasCode(exchange) ? SnakeToCamel.read(body.get("code"), ConfigMap.class) : null;
-        return JobRenderer.render(workload, code, new Caller(username, TOKEN), SETTINGS);
+        return JobRenderer.render(workload, code, Samples.caller(username, TOKEN), SETTINGS);
     }
 
     private static boolean requestHasCode(String exchange) {

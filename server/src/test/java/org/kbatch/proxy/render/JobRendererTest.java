@@ -23,11 +23,12 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import org.junit.jupiter.api.Test;
+import org.kbatch.proxy.caller.Caller;
 
 class JobRendererTest {
 
     private static final String KEY = "kbatch.jupyter.org/username";
-    private static final Caller CALLER = new Caller("Jane.Doe@example.org", "tok3n");
+    private static final Caller CALLER = Samples.caller("Jane.Doe@example.org", "tok3n");
     private static final String NAMESPACE = "kbatch-jane-doe-example-org--258389d";
     private static final String LABEL = "jane-doe-example-org--258389d";
 
@@ -172,7 +173,7 @@ class JobRendererTest {
                 .withNewSpec().withNewTemplate().withNewSpec()
                 .withContainers(new ContainerBuilder().withName("job").build()) // no image: JUPYTER_IMAGE unset
                 .endSpec().endTemplate().endSpec().build();
-        RenderedSubmission<Job> r = JobRenderer.render(job, null, new Caller("u", null), RenderSettings.defaults());
+        RenderedSubmission<Job> r = JobRenderer.render(job, null, Samples.caller("u", null), RenderSettings.defaults());
         assertNull(r.secret());
     }
 

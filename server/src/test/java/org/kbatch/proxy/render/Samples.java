@@ -13,11 +13,19 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpecBuilder;
+import org.kbatch.proxy.caller.Caller;
+import org.kbatch.proxy.caller.Placement;
+import org.kbatch.proxy.naming.UserNamespace;
 
 /** Small jobs as the CLI builds them, and a check that a step leaves its input alone. */
 final class Samples {
 
     private Samples() {
+    }
+
+    /** A caller in their own namespace ({@code kbatch-<user>}). */
+    static Caller caller(String username, String token) {
+        return new Caller(username, token, new Placement(UserNamespace.of(username), false, true));
     }
 
     /** A job part like the CLI's: one container {@code job}, env, labels, a user volume. */

@@ -1,7 +1,7 @@
-package org.kbatch.proxy.tenancy;
+package org.kbatch.proxy.caller;
 
 /**
- * Where a caller's objects live.
+ * Where a caller's objects live, as the tenancy rules ({@code tenancy.Tenancy}) decide it.
  *
  * @param namespace       the namespace
  * @param shared          whether other users' objects live there too: then every request is filtered by the

@@ -30,7 +30,7 @@ import static org.hamcrest.Matchers.is;
  * by the API server in one piece. The CRUD mock does not paginate, so the pages here are expectations.
  */
 @EnableKubernetesMockClient(crud = true, https = false)
-class KubernetesGatewayPaginationTest {
+class PagesTest {
 
     private static final WireCodec CODEC = WireCodec.create();
 
@@ -45,10 +45,9 @@ class KubernetesGatewayPaginationTest {
         server.expect().get().withPath("/apis/batch/v1/namespaces/kbatch-alice/jobs?continue=page-2&limit=500")
                 .andReturn(200, new JobListBuilder().withMetadata(new ListMetaBuilder().withResourceVersion("7").build())
                         .addToItems(job("c")).build()).once();
-        KubernetesGateway gateway = new KubernetesGateway(KubernetesClients.forUrl(client.getMasterUrl().toString()),
-                new ProxyMetrics());
+        Pages pages = pages();
 
-        JsonNode list = written(WireCodec.ListKind.JOBS, gateway.jobPages(Scope.own("kbatch-alice")));
+        JsonNode list = written(WireCodec.ListKind.JOBS, pages.jobs(Scope.own("kbatch-alice")));
 
         assertThat(names(list), contains("a", "b", "c"));
         assertThat(list.get("metadata").get("_continue").isNull(), is(true));
@@ -66,14 +65,18 @@ class KubernetesGatewayPaginationTest {
                 .andReturn(200, new PodListBuilder().withMetadata(new ListMetaBuilder().build())
                         .addToItems(new PodBuilder().withNewMetadata().withName("p2").endMetadata().build()).build())
                 .times(2);
-        KubernetesGateway gateway = new KubernetesGateway(KubernetesClients.forUrl(client.getMasterUrl().toString()),
-                new ProxyMetrics());
+        Pages pages = pages();
 
-        assertThat(names(written(WireCodec.ListKind.PODS, gateway.podPages(Scope.own("kbatch-bob"), Optional.of("j")))),
+        assertThat(names(written(WireCodec.ListKind.PODS, pages.pods(Scope.own("kbatch-bob"), Optional.of("j")))),
                 contains("p1", "p2"));
         // The proxy's own use of the pods (a job's events) reads the same pages into models.
-        assertThat(gateway.listPods(Scope.own("kbatch-bob"), Optional.of("j")).getItems().stream()
+        assertThat(pages.podList(Scope.own("kbatch-bob"), Optional.of("j")).getItems().stream()
                 .map(p -> p.getMetadata().getName()).toList(), contains("p1", "p2"));
+    }
+
+    private static Pages pages() {
+        KubernetesClient proxyClient = KubernetesClients.forUrl(client.getMasterUrl().toString());
+        return new Pages(proxyClient, new RawGet(proxyClient), new ProxyMetrics());
     }
 
     /** The list as the endpoints send it: the pages written one after the other by the wire codec. */
