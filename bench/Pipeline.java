@@ -31,7 +31,7 @@ import tools.jackson.core.type.TypeReference;
  * </pre>
  *
  * The job list is the one the demo cluster answered in the last bench run ({@code bench/out/joblist-1000.json},
- * written by Bench.java); without it, 1000 copies of the bench's job fixture are used.
+ * written by bench/src/Bench.java); without it, 1000 copies of the bench's job fixture are used.
  */
 public final class Pipeline {
 

@@ -8,7 +8,10 @@ import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
-/** Reads an uploaded code zip back, to compare it with what was zipped. */
+/**
+ * Reads an uploaded code zip back, to compare it with what was zipped. The client's own tests (generated-client) have
+ * the same helper (org.kbatch.client.Zips): the two modules share no test classes.
+ */
 final class Zips {
     private Zips() {
     }

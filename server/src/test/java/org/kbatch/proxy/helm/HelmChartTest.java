@@ -264,7 +264,8 @@ class HelmChartTest {
      * The default JVM options fit the default memory limit: the collector is named (the serial one, which the JVM
      * would pick in a small container anyway, but not in one of 1792 MB or more), the heap is a share of the limit
      * that leaves room for what the JVM needs besides it (about 150 MiB measured under load, bench/README.md), and
-     * metaspace and code cache are capped. bench/Bench.java starts the server with exactly these options.
+     * metaspace and code cache are capped. The bench (bench/src/ServerProcess.java) starts the server with exactly
+     * these options.
      */
     @Test
     void defaultJvmOptionsFitTheMemoryLimit() {

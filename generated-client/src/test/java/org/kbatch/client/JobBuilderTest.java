@@ -1,10 +1,8 @@
-package org.kbatch.proxy.client;
+package org.kbatch.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-import org.kbatch.client.ApiClient;
-import org.kbatch.client.KbatchClient;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;

@@ -1,10 +1,9 @@
-package org.kbatch.proxy.metrics;
+package org.kbatch.proxy.logging;
 
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 import org.junit.jupiter.api.Test;
-import org.kbatch.proxy.logging.JsonLogFormatter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -1,4 +1,4 @@
-package org.kbatch.proxy.client;
+package org.kbatch.client;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,13 +7,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kbatch.client.ApiClient;
-import org.kbatch.client.CodeArchive;
 import org.kbatch.client.model.ConfigMap;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
-import static org.kbatch.proxy.client.Zips.unzip;
+import static org.kbatch.client.Zips.unzip;
 
 /** The code upload, packed as the kbatch CLI packs it. */
 class CodeArchiveTest {

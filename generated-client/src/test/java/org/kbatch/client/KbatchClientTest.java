@@ -1,4 +1,4 @@
-package org.kbatch.proxy.client;
+package org.kbatch.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,9 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kbatch.client.ApiException;
-import org.kbatch.client.KbatchClient;
-import org.kbatch.client.KbatchException;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.everyItem;

@@ -1,0 +1,198 @@
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Load: closed loop, fixed concurrency, warm-up, rounds A B B A. */
+final class LoadGenerator {
+
+    interface Op {
+        boolean run(HttpConnection c) throws IOException;
+    }
+
+    /** One side of a comparison: what a worker does once, on a connection to {@code port}. */
+    static final class Side implements Closeable {
+        final String name;
+        final int port;
+        final long serverPid;
+        final Op op;
+        final HttpConnection[] conns;
+
+        Side(String name, int port, long serverPid, Op op) {
+            this.name = name;
+            this.port = port;
+            this.serverPid = serverPid;
+            this.op = op;
+            this.conns = new HttpConnection[Bench.S.concurrency()];
+        }
+
+        @Override
+        public void close() {
+            for (HttpConnection c : conns) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** Whether the server being measured is the demo-mode one (its RSS includes the embedded Kubernetes API). */
+    static volatile boolean demoServer;
+
+    static Pair compare(String name, String baseline, Side a, Side b, Runnable between) throws Exception {
+        Bench.log("case %s", name);
+        Bench.RSS.window();
+        try (a; b) {
+            runFor(a, Bench.S.warmupSeconds());
+            if (between != null) between.run();
+            runFor(b, Bench.S.warmupSeconds());
+            if (between != null) between.run();
+            // What the server burns with nothing to do (the demo cluster's controller polls), taken out of CPU/op:
+            // the lower of one idle second before and one after the rounds (before, the JIT may still be busy).
+            long idleBefore = idleCpuNanosPerSecond(a.serverPid);
+            Stats sa = new Stats();
+            Stats sb = new Stats();
+            for (int r = 0; r < Bench.S.rounds(); r++) {
+                Side first = r % 2 == 0 ? a : b;
+                Side second = r % 2 == 0 ? b : a;
+                Stats s1 = runFor(first, Bench.S.roundSeconds());
+                if (between != null) between.run();
+                Stats s2 = runFor(second, Bench.S.roundSeconds());
+                if (between != null) between.run();
+                (first == a ? sa : sb).add(s1);
+                (second == a ? sa : sb).add(s2);
+            }
+            long idleCpu = Math.min(idleBefore, idleCpuNanosPerSecond(a.serverPid));
+            sa.idleCpuNanosPerSecond = sb.idleCpuNanosPerSecond = idleCpu;
+            Bench.log("  (idle server: %.0f ms CPU/s, taken out of the CPU per op)", idleCpu / 1e6);
+            Bench.log("  %-8s %8.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  server CPU %7.0f us/op  errors %d%s", a.name,
+                    sa.rate(), sa.p(0.5), sa.p(0.99), sa.serverCpuMicrosPerOp(), sa.errors,
+                    sa.firstError == null ? "" : " (" + sa.firstError + ")");
+            Bench.log("  %-8s %8.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  server CPU %7.0f us/op  errors %d%s", b.name,
+                    sb.rate(), sb.p(0.5), sb.p(0.99), sb.serverCpuMicrosPerOp(), sb.errors,
+                    sb.firstError == null ? "" : " (" + sb.firstError + ")");
+            for (Stats st : List.of(sa, sb)) {
+                if (!st.threadCpuNanos.isEmpty()) {
+                    Bench.log("  server CPU by thread (%s), µs/op: %s", st == sa ? a.name : b.name,
+                            st.threadCpuNanos.entrySet().stream().filter(e -> e.getValue() > 0)
+                                    .sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(8)
+                                    .map(e -> e.getKey() + " " + Math.round(e.getValue() / 1e3 / Math.max(1, st.ops)))
+                                    .collect(java.util.stream.Collectors.joining(", ")));
+                }
+            }
+            long peak = Bench.RSS.windowPeak();
+            Bench.log("  server RSS peak during the case: %d MiB", peak >> 10);
+            return new Pair(name, baseline, sa, sb, peak, demoServer);
+        }
+    }
+
+    /** The server's CPU use over one idle second. */
+    static long idleCpuNanosPerSecond(long pid) throws InterruptedException {
+        long c0 = ProcessUsage.cpuNanos(pid);
+        long t0 = System.nanoTime();
+        Thread.sleep(1000);
+        return (long) ((ProcessUsage.cpuNanos(pid) - c0) / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    static Stats runFor(Side side, double seconds) throws InterruptedException {
+        int n = Bench.S.concurrency();
+        long[][] lat = new long[n][];
+        int[] counts = new int[n];
+        long[] errors = new long[n];
+        String[] firstError = new String[n];
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicLong deadline = new AtomicLong();
+        Thread[] threads = new Thread[n];
+        for (int w = 0; w < n; w++) {
+            int worker = w;
+            threads[w] = Thread.ofPlatform().name("bench-worker-" + w).start(() -> {
+                long[] mine = new long[4096];
+                int count = 0;
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long end = deadline.get();
+                long t0;
+                while ((t0 = System.nanoTime()) < end) {
+                    boolean ok;
+                    String error = null;
+                    try {
+                        HttpConnection c = side.conns[worker];
+                        if (c == null) {
+                            c = side.conns[worker] = new HttpConnection(side.port);
+                        }
+                        ok = side.op.run(c);
+                        if (!ok) {
+                            error = "unexpected answer";
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        ok = false;
+                        error = e.toString();
+                        if (side.conns[worker] != null) {
+                            side.conns[worker].close();
+                            side.conns[worker] = null;
+                        }
+                    }
+                    long t1 = System.nanoTime();
+                    if (ok) {
+                        if (count == mine.length) {
+                            mine = Arrays.copyOf(mine, count * 2);
+                        }
+                        mine[count++] = t1 - t0;
+                    } else {
+                        errors[worker]++;
+                        if (firstError[worker] == null) {
+                            firstError[worker] = error;
+                        }
+                    }
+                }
+                lat[worker] = mine;
+                counts[worker] = count;
+            });
+        }
+        boolean byThread = Settings.env("BENCH_THREADS", "0").equals("1");
+        Map<String, Long> threads0 = byThread ? ProcessUsage.threadCpu(side.serverPid) : Map.of();
+        long cpu0 = ProcessUsage.cpuNanos(side.serverPid);
+        long bench0 = ProcessUsage.benchCpuNanos();
+        long start = System.nanoTime();
+        deadline.set(start + (long) (seconds * 1e9));
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        long elapsed = System.nanoTime() - start;
+        Stats s = new Stats();
+        s.nanos = elapsed;
+        s.serverCpuNanos = ProcessUsage.cpuNanos(side.serverPid) - cpu0;
+        s.benchCpuNanos = ProcessUsage.benchCpuNanos() - bench0;
+        if (byThread) {
+            Map<String, Long> threads1 = ProcessUsage.threadCpu(side.serverPid);
+            threads1.forEach((tid, v) -> {
+                String[] nameAndTid = tid.split("\t");
+                s.threadCpuNanos.merge(nameAndTid[0], v - threads0.getOrDefault(tid, 0L), Long::sum);
+            });
+        }
+        int total = 0;
+        for (int w = 0; w < n; w++) {
+            total += counts[w];
+            s.errors += errors[w];
+            if (s.firstError == null) {
+                s.firstError = firstError[w];
+            }
+        }
+        s.latencies = new long[total];
+        int at = 0;
+        for (int w = 0; w < n; w++) {
+            System.arraycopy(lat[w], 0, s.latencies, at, counts[w]);
+            at += counts[w];
+        }
+        s.ops = total;
+        return s;
+    }
+
+}
