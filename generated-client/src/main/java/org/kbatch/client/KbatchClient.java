@@ -17,6 +17,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -29,8 +30,10 @@ import org.kbatch.client.api.JobsApi;
 import org.kbatch.client.api.PodsApi;
 import org.kbatch.client.api.ServiceApi;
 import org.kbatch.client.model.CronJob;
+import org.kbatch.client.model.CronJobPatch;
 import org.kbatch.client.model.CronJobSubmission;
 import org.kbatch.client.model.Job;
+import org.kbatch.client.model.JobReport;
 import org.kbatch.client.model.JobSubmission;
 import org.kbatch.client.model.ObjectMeta;
 import org.kbatch.client.model.Pod;
@@ -334,7 +337,7 @@ public final class KbatchClient implements AutoCloseable {
      */
     public List<Job> listJobs() throws KbatchException {
         try {
-            List<Job> items = jobs.listJobs().getItems();
+            List<Job> items = jobs.listJobs(null).getItems();
             return items == null ? List.of() : items;
         } catch (ApiException e) {
             throw KbatchException.of(e);
@@ -372,7 +375,99 @@ public final class KbatchClient implements AutoCloseable {
     }
 
     /**
-     * The log of the job's pod so far, at once.
+     * The jobs one of the user's cronjobs started (on schedule, or by {@link #trigger}).
+     *
+     * @param cronJobName the cronjob's name
+     * @return its jobs (possibly none)
+     * @throws KbatchException 404 when there is no such cronjob
+     */
+    public List<Job> jobsOf(String cronJobName) throws KbatchException {
+        try {
+            List<Job> items = jobs.listJobs(cronJobName).getItems();
+            return items == null ? List.of() : items;
+        } catch (ApiException e) {
+            throw KbatchException.of(e);
+        }
+    }
+
+    /**
+     * What the job is doing and why: its phase, the most telling cause when it is stuck or failed, its pods and
+     * containers, and the latest warning events.
+     *
+     * @param jobName the job's (generated) name
+     * @return the job's report
+     * @throws KbatchException 404 when there is no such job
+     */
+    public JobReport status(String jobName) throws KbatchException {
+        try {
+            return jobs.getJobReport(jobName);
+        } catch (ApiException e) {
+            throw KbatchException.of(e);
+        }
+    }
+
+    /**
+     * Waits until the job has succeeded or failed, or {@code timeout} has passed (at most 10 minutes per call;
+     * longer waits are made of several calls), and answers its report. The server watches the job, so the answer
+     * comes as soon as it finishes. After a timeout the report's phase is {@code Pending} or {@code Running}.
+     *
+     * @param jobName the job's (generated) name
+     * @param timeout how long to wait at most
+     * @return the job's report
+     * @throws KbatchException 404 when there is no such job
+     */
+    public JobReport awaitCompletion(String jobName, Duration timeout) throws KbatchException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                long left = TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime());
+                int seconds = (int) Math.max(1, Math.min(MAX_WAIT_SECONDS, left));
+                JobReport report = jobs.waitForJob(jobName, seconds);
+                boolean finished = report.getPhase() == JobReport.PhaseEnum.SUCCEEDED
+                        || report.getPhase() == JobReport.PhaseEnum.FAILED;
+                if (finished || System.nanoTime() >= deadline) {
+                    return report;
+                }
+            }
+        } catch (ApiException e) {
+            throw KbatchException.of(e);
+        }
+    }
+
+    /** The longest wait the server allows per call ({@code timeout_seconds}). */
+    static final int MAX_WAIT_SECONDS = 600;
+
+    /**
+     * Pauses one of the user's cronjobs ({@code suspend = true}: it starts no new jobs) or resumes it.
+     *
+     * @return the cronjob as it now is
+     * @throws KbatchException 404 when there is no such cronjob
+     */
+    public CronJob suspend(String cronJobName, boolean suspend) throws KbatchException {
+        try {
+            return cronjobs.patchCronJob(cronJobName, new CronJobPatch().suspend(suspend));
+        } catch (ApiException e) {
+            throw KbatchException.of(e);
+        }
+    }
+
+    /**
+     * Starts a job now from one of the user's cronjobs, as its schedule would.
+     *
+     * @return the created job
+     * @throws KbatchException 404 when there is no such cronjob
+     */
+    public Job trigger(String cronJobName) throws KbatchException {
+        try {
+            return cronjobs.triggerCronJob(cronJobName);
+        } catch (ApiException e) {
+            throw KbatchException.of(e);
+        }
+    }
+
+    /**
+     * The log of the job so far, at once: its pod's log, or with several pods (retries, parallelism) every pod's,
+     * oldest first, each introduced by a line {@code ==> pod NAME <==}.
      *
      * @param jobName the job's (generated) name
      * @return the log text
@@ -380,7 +475,7 @@ public final class KbatchClient implements AutoCloseable {
      */
     public String logs(String jobName) throws KbatchException {
         try {
-            return jobs.getJobLogs(jobName, false);
+            return jobs.getJobLogs(jobName, false, null, null, null, null, null);
         } catch (ApiException e) {
             throw KbatchException.of(e);
         }

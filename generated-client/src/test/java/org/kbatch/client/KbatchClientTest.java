@@ -100,7 +100,7 @@ class KbatchClientTest {
         try (KbatchClient kbatch = KbatchClient.connect(url(), "s3cret")) {
             assertThat(kbatch.whoami().getName(), is("alice"));
             assertThat(kbatch.listJobs(), is(List.of()));
-            kbatch.jobs().listJobs();   // the generated API, without headers of its own
+            kbatch.jobs().listJobs(null);   // the generated API, without headers of its own
             kbatch.submit(KbatchClient.newJob("j").image("busybox").build());
             List<String> lines = new ArrayList<>();
             kbatch.streamLogs("j", lines::add);

@@ -26,6 +26,7 @@ import org.kbatch.proxy.cronjobs.CronJobsEndpoints;
 import org.kbatch.proxy.docs.SwaggerUi;
 import org.kbatch.proxy.jobs.JobsEndpoints;
 import org.kbatch.proxy.kube.KubernetesClients;
+import org.kbatch.proxy.kube.JobWatch;
 import org.kbatch.proxy.kube.KubernetesObjects;
 import org.kbatch.proxy.kube.Namespaces;
 import org.kbatch.proxy.kube.Pages;
@@ -37,6 +38,7 @@ import org.kbatch.proxy.http.RequestMetrics;
 import org.kbatch.proxy.pods.PodsEndpoints;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
 import org.kbatch.proxy.render.RenderSettings;
+import org.kbatch.proxy.report.JobStatusReader;
 import org.kbatch.proxy.service.ServiceEndpoints;
 import org.kbatch.proxy.submit.Quotas;
 import org.kbatch.proxy.submit.Submitter;
@@ -157,10 +159,10 @@ public final class Main {
         SwaggerUi.register(routing, prefix);
         routing.register(prefix.isEmpty() ? "/" : prefix,
                 service,
-                new JobsEndpoints(parts.ownership(), parts.pages(), parts.podLogs(), parts.submitter(), parts.codec(),
-                        parts.metrics(), parts.tenancy()),
-                new CronJobsEndpoints(parts.ownership(), parts.pages(), parts.submitter(), parts.codec(),
-                        parts.tenancy()),
+                new JobsEndpoints(parts.ownership(), parts.pages(), parts.podLogs(), parts.statuses(),
+                        parts.submitter(), parts.codec(), parts.metrics(), parts.tenancy()),
+                new CronJobsEndpoints(parts.ownership(), parts.pages(), parts.objects(), parts.submitter(),
+                        parts.codec(), parts.tenancy()),
                 new PodsEndpoints(parts.ownership(), parts.pages(), parts.podLogs(), parts.codec(), parts.metrics(),
                         parts.tenancy()),
                 new EventsEndpoints(parts.jobEvents(), parts.codec(), parts.tenancy()));
@@ -171,9 +173,10 @@ public final class Main {
      * namespaces, single objects, lists, logs, all on one fabric8 client), the ownership rule over it
      * ({@code tenancy.Ownership}), and what the endpoints compose of them.
      */
-    public record Components(TokenAuthenticator authenticator, Namespaces namespaces, Ownership ownership,
-                             Pages pages, PodLogs podLogs, JobEvents jobEvents, WireCodec codec,
-                             Submitter submitter, ProxyMetrics metrics, Tenancy tenancy) {
+    public record Components(TokenAuthenticator authenticator, Namespaces namespaces, KubernetesObjects objects,
+                             Ownership ownership, Pages pages, PodLogs podLogs, JobEvents jobEvents,
+                             JobStatusReader statuses, WireCodec codec, Submitter submitter, ProxyMetrics metrics,
+                             Tenancy tenancy) {
 
         /** Production parts: the hub checks tokens; {@code client} talks to the cluster. */
         public static Components create(ProxyConfig config, KubernetesClient client) {
@@ -198,7 +201,9 @@ public final class Main {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("KBATCH_JOB_TEMPLATE_FILE", e.getMessage());
             }
-            return new Components(authenticator, namespaces, ownership, pages, podLogs, new JobEvents(ownership, pages),
+            JobEvents jobEvents = new JobEvents(ownership, pages);
+            return new Components(authenticator, namespaces, objects, ownership, pages, podLogs, jobEvents,
+                    new JobStatusReader(ownership, podLogs, jobEvents, new JobWatch(client, metrics)),
                     WireCodec.create(),
                     new Submitter(objects, namespaces, settings,
                             new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),

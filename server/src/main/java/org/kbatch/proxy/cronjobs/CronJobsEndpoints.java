@@ -18,20 +18,34 @@ import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.submit.Submitter;
 import org.kbatch.proxy.wire.CronJobSubmission;
 import org.kbatch.proxy.wire.WireCodec;
+import org.kbatch.proxy.api.model.CronJobPatch;
+import org.kbatch.proxy.errors.ApiException;
+import org.kbatch.proxy.kube.KubernetesObjects;
+import org.kbatch.proxy.render.JobRenderer;
 
-/** {@code cronjobs/}: list, submit, show and delete the caller's cronjobs. */
+/**
+ * {@code cronjobs/}: list, submit, show and delete the caller's cronjobs; pause and resume them ({@code PATCH} with
+ * {@code {"suspend": ...}}) and start one of their jobs now ({@code POST cronjobs/NAME/jobs}).
+ */
 public final class CronJobsEndpoints extends CronjobsService {
+
+    /** The one change {@code PATCH cronjobs/NAME} accepts. */
+    public record SuspendRequest(Boolean suspend) {
+    }
 
     private final Ownership ownership;
     private final Pages pages;
+    private final KubernetesObjects objects;
     private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
 
-    public CronJobsEndpoints(Ownership ownership, Pages pages, Submitter submitter, WireCodec codec, Tenancy tenancy) {
+    public CronJobsEndpoints(Ownership ownership, Pages pages, KubernetesObjects objects, Submitter submitter,
+                             WireCodec codec, Tenancy tenancy) {
         this.tenancy = tenancy;
         this.ownership = ownership;
         this.pages = pages;
+        this.objects = objects;
         this.submitter = submitter;
         this.codec = codec;
     }
@@ -42,6 +56,44 @@ public final class CronJobsEndpoints extends CronjobsService {
         Routes.both(rules, Method.POST, "/cronjobs/", this::submitCronJob);
         Routes.both(rules, Method.GET, "/cronjobs/{cronjob_name}", this::getCronJob);
         Routes.both(rules, Method.DELETE, "/cronjobs/{cronjob_name}", this::deleteCronJob);
+        Routes.both(rules, Method.PATCH, "/cronjobs/{cronjob_name}", this::patchCronJob);
+        Routes.both(rules, Method.POST, "/cronjobs/{cronjob_name}/jobs", this::triggerCronJob);
+    }
+
+    @Override
+    protected void handlePatchCronJob(ServerRequest request, ServerResponse response, String cronjobName,
+                                      CronJobPatch ignored) {
+        Scope scope = Scope.of(Callers.of(request, tenancy));
+        String name = Names.objectName("cronjob", cronjobName);
+        SuspendRequest change = codec.read(request.content().hasEntity() ? request.content().as(byte[].class)
+                : new byte[0], SuspendRequest.class);
+        if (change == null || change.suspend() == null) {
+            throw new ApiException(422, "The body must be {\"suspend\": true} or {\"suspend\": false}");
+        }
+        var cronJob = ownership.getCronJob(scope, name);
+        AuditLog.subject(request, name);
+        Json.send(response, 200, codec.write(objects.suspendCronJob(cronJob, change.suspend())));
+    }
+
+    @Override
+    protected void handleTriggerCronJob(ServerRequest request, ServerResponse response, String cronjobName) {
+        Scope scope = Scope.of(Callers.of(request, tenancy));
+        var cronJob = ownership.getCronJob(scope, Names.objectName("cronjob", cronjobName));
+        var created = objects.create(scope.namespace(), JobRenderer.manualRun(cronJob));
+        AuditLog.subject(request, created.getMetadata().getName());
+        Json.send(response, 200, codec.write(created));
+    }
+
+    /** The body is read by the wire codec (its JSON checks and words), in the handler. */
+    @Override
+    protected PatchCronJobOp createPatchCronJobOp() {
+        return new PatchCronJobOp() {
+            @Override
+            protected CronJobPatch cronJobPatch(ServerRequest request,
+                                                org.kbatch.proxy.api.ValidatorUtils.Validator v) {
+                return new CronJobPatch();
+            }
+        };
     }
 
     @Override

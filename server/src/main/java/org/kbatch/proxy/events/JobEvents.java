@@ -1,6 +1,7 @@
 package org.kbatch.proxy.events;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +48,13 @@ public final class JobEvents {
         list.setMetadata(new ListMeta());
         list.setItems(events);
         return list;
+    }
+
+    /** The events about a job (of the caller's, found already) and about these pods of it, oldest first. */
+    public List<Event> about(String namespace, String jobName, Collection<String> podNames) {
+        List<Event> events = new ArrayList<>(about(pages.events(namespace), Set.of(jobName), Set.copyOf(podNames)));
+        events.sort(Comparator.comparing(JobEvents::time));
+        return events;
     }
 
     /** The events whose involved object is one of these jobs or pods. */

@@ -35,6 +35,23 @@ public final class Names {
                 + parameter + "' must be a boolean (true or false), got '" + printable(value.get()) + "'"));
     }
 
+    /** A whole number of at least {@code min}, or {@code null} when absent or empty; anything else is a 422. */
+    public static Long wholeNumber(String parameter, Optional<String> raw, long min) {
+        if (raw.isEmpty() || raw.get().isEmpty()) {
+            return null;
+        }
+        try {
+            long value = Long.parseLong(raw.get());
+            if (value >= min) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // Said below, in our words.
+        }
+        throw new ApiException(422, "Query parameter '" + parameter + "' must be a whole number of at least " + min
+                + ", got '" + printable(raw.get()) + "'");
+    }
+
     private static String printable(String s) {
         if (s == null) {
             return "";

@@ -1,5 +1,8 @@
 package org.kbatch.proxy.jobs;
 
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,29 +23,44 @@ import org.kbatch.proxy.http.Routes;
 import org.kbatch.proxy.kube.Pages;
 import org.kbatch.proxy.kube.PodLogs;
 import org.kbatch.proxy.kube.Scope;
+import org.kbatch.proxy.kube.LogOptions;
+import org.kbatch.proxy.logs.JobLogs;
+import org.kbatch.proxy.logs.LogQuery;
 import org.kbatch.proxy.logs.LogResponses;
+import org.kbatch.proxy.report.JobStatusReader;
 import org.kbatch.proxy.metrics.ProxyMetrics;
 import org.kbatch.proxy.submit.Submitter;
 import org.kbatch.proxy.wire.JobSubmission;
 import org.kbatch.proxy.wire.WireCodec;
 
-/** {@code jobs/}: list, submit, show, delete the caller's jobs, and their logs. */
+/**
+ * {@code jobs/}: list, submit, show, delete the caller's jobs; their logs; why they are where they are
+ * ({@code status}) and waiting for them to finish ({@code wait}).
+ */
 public final class JobsEndpoints extends JobsService {
+
+    /** {@code wait}'s {@code timeout_seconds}: its default and its largest value. */
+    static final int DEFAULT_WAIT_SECONDS = 60;
+    static final int MAX_WAIT_SECONDS = 600;
 
     private final Ownership ownership;
     private final Pages pages;
     private final PodLogs podLogs;
+    private final JobLogs jobLogs;
+    private final JobStatusReader statuses;
     private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
     private final ProxyMetrics metrics;
 
-    public JobsEndpoints(Ownership ownership, Pages pages, PodLogs podLogs, Submitter submitter, WireCodec codec,
-                         ProxyMetrics metrics, Tenancy tenancy) {
+    public JobsEndpoints(Ownership ownership, Pages pages, PodLogs podLogs, JobStatusReader statuses,
+                         Submitter submitter, WireCodec codec, ProxyMetrics metrics, Tenancy tenancy) {
         this.tenancy = tenancy;
         this.ownership = ownership;
         this.pages = pages;
         this.podLogs = podLogs;
+        this.jobLogs = new JobLogs(podLogs);
+        this.statuses = statuses;
         this.submitter = submitter;
         this.codec = codec;
         this.metrics = metrics;
@@ -53,14 +71,42 @@ public final class JobsEndpoints extends JobsService {
         Routes.both(rules, Method.GET, "/jobs/", this::listJobs);
         Routes.both(rules, Method.POST, "/jobs/", this::submitJob);
         Routes.both(rules, Method.GET, "/jobs/logs/{job_name}/", this::getJobLogs);
+        Routes.both(rules, Method.GET, "/jobs/{job_name}/status", this::getJobReport);
+        Routes.both(rules, Method.GET, "/jobs/{job_name}/wait", this::waitForJob);
         Routes.both(rules, Method.GET, "/jobs/{job_name}", this::getJob);
         Routes.both(rules, Method.DELETE, "/jobs/{job_name}", this::deleteJob);
     }
 
     @Override
-    protected void handleListJobs(ServerRequest request, ServerResponse response) {
+    protected void handleListJobs(ServerRequest request, ServerResponse response, Optional<String> cronJobName) {
         Scope scope = Scope.of(Callers.of(request, tenancy));
-        ListResponses.send(response, codec, WireCodec.ListKind.JOBS, pages.jobs(scope));
+        Optional<String> cron = cronJobName.filter(name -> !name.isEmpty());
+        if (cron.isEmpty()) {
+            ListResponses.send(response, codec, WireCodec.ListKind.JOBS, pages.jobs(scope));
+            return;
+        }
+        var cronJob = ownership.getCronJob(scope, Names.objectName("cronjob", cron.get()));
+        Json.send(response, 200, codec.write(pages.jobsOwnedBy(scope, cronJob)));
+    }
+
+    @Override
+    protected void handleGetJobReport(ServerRequest request, ServerResponse response, String jobName) {
+        Scope scope = Scope.of(Callers.of(request, tenancy));
+        Json.send(response, 200, codec.write(statuses.report(scope, Names.objectName("job", jobName))));
+    }
+
+    @Override
+    protected void handleWaitForJob(ServerRequest request, ServerResponse response, String jobName,
+                                    Optional<Integer> ignored) {
+        Scope scope = Scope.of(Callers.of(request, tenancy));
+        String name = Names.objectName("job", jobName);
+        Long seconds = Names.wholeNumber("timeout_seconds", request.query().first("timeout_seconds").asOptional(), 1);
+        if (seconds != null && seconds > MAX_WAIT_SECONDS) {
+            throw new ApiException(422, "Query parameter 'timeout_seconds' may be at most " + MAX_WAIT_SECONDS
+                    + ", got '" + seconds + "'");
+        }
+        Duration timeout = Duration.ofSeconds(seconds == null ? DEFAULT_WAIT_SECONDS : seconds);
+        Json.send(response, 200, codec.write(statuses.await(scope, name, timeout)));
     }
 
     @Override
@@ -84,27 +130,62 @@ public final class JobsEndpoints extends JobsService {
 
     @Override
     protected void handleGetJobLogs(ServerRequest request, ServerResponse response, String jobName,
-                                    Optional<Boolean> ignored) {
+                                    Optional<Boolean> stream, Optional<String> container, Optional<Long> tailLines,
+                                    Optional<Long> sinceSeconds, Optional<Boolean> timestamps,
+                                    Optional<Boolean> previous) {
         Scope scope = Scope.of(Callers.of(request, tenancy));
-        boolean stream = Names.flag("stream", request.query().first("stream").asOptional());
-        Pod pod = podWhoseLogs(scope, Names.objectName("job or pod", jobName));
-        if (stream) {
-            LogResponses.stream(response, podLogs.follow(scope, pod.getMetadata().getName()), metrics);
+        boolean follow = LogQuery.stream(request);
+        LogOptions options = LogQuery.options(request);
+        List<Pod> pods = podsWhoseLogs(scope, Names.objectName("job or pod", jobName));
+        InputStream log = jobLogs.open(scope, JobLogs.pieces(pods, options), follow);
+        if (follow) {
+            LogResponses.stream(response, log, metrics);
         } else {
-            LogResponses.send(response, podLogs.read(scope, pod.getMetadata().getName()));
+            LogResponses.send(response, log);
         }
     }
 
     /**
-     * The pod that {@code jobs/logs/NAME/} means: the first pod of the caller's job NAME; failing that, when the caller
+     * The pods that {@code jobs/logs/NAME/} means: the pods of the caller's job NAME; failing that, when the caller
      * has no job of that name, the caller's pod NAME. The second is the route's older meaning, which the released
      * CLIs (0.3, 0.4) still use for {@code kbatch pod logs POD}. Whatever is not the caller's counts as absent, so
      * another user's pod gets the same 404 as a name that exists nowhere.
      */
-    private Pod podWhoseLogs(Scope scope, String name) {
-        return podLogs.firstPodOfJob(scope, name)
-                .or(() -> ownership.findPod(scope, name).filter(pod -> ownership.findJob(scope, name).isEmpty()))
+    private List<Pod> podsWhoseLogs(Scope scope, String name) {
+        List<Pod> ofJob = podLogs.podsOfJob(scope, name);
+        if (!ofJob.isEmpty()) {
+            return ofJob;
+        }
+        return ownership.findPod(scope, name).filter(pod -> ownership.findJob(scope, name).isEmpty()).map(List::of)
                 .orElseThrow(() -> new ApiException(404, "No pods found for job " + name));
+    }
+
+    /** The log parameters are read by {@link LogQuery} (a bad number is a 422 in our words), not by the generated code. */
+    @Override
+    protected GetJobLogsOp createGetJobLogsOp() {
+        return new GetJobLogsOp() {
+            @Override
+            protected Optional<Long> tailLines(ServerRequest request, org.kbatch.proxy.api.ValidatorUtils.Validator v) {
+                return Optional.empty();
+            }
+
+            @Override
+            protected Optional<Long> sinceSeconds(ServerRequest request, org.kbatch.proxy.api.ValidatorUtils.Validator v) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    /** {@code timeout_seconds} is read by the handler, which says in our words what a bad value is. */
+    @Override
+    protected WaitForJobOp createWaitForJobOp() {
+        return new WaitForJobOp() {
+            @Override
+            protected Optional<Integer> timeoutSeconds(ServerRequest request,
+                                                       org.kbatch.proxy.api.ValidatorUtils.Validator v) {
+                return Optional.empty();
+            }
+        };
     }
 
     /** The body goes through the wire codec (the CLI's snake_case dialect), not a generic JSON binding. */

@@ -162,6 +162,18 @@ public final class KubernetesObjects {
                 () -> client.batch().v1().cronjobs().inNamespace(namespace).withName(name).get()));
     }
 
+    /**
+     * Sets a cronjob's {@code spec.suspend} (a JSON merge patch of that one field) and answers the cronjob as it now
+     * is. The patch goes through {@code resource(...)}: fabric8's {@code withName(n).patch} would GET the object first.
+     */
+    public CronJob suspendCronJob(CronJob cronJob, boolean suspend) {
+        String patch = "{\"spec\":{\"suspend\":" + suspend + "}}";
+        return metrics.kubernetes("patch-cronjob", () -> client.batch().v1().cronjobs()
+                .inNamespace(cronJob.getMetadata().getNamespace()).resource(cronJob)
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch));
+    }
+
     /** The pod of that name in the namespace, whoever's it is; empty when there is none. */
     public Optional<Pod> pod(String namespace, String name) {
         return Optional.ofNullable(metrics.kubernetes("get-pod",

@@ -101,6 +101,27 @@ public final class Pages {
         return items;
     }
 
+    /**
+     * The caller's jobs that this cronjob owns (the ones its schedule or a manual trigger started), every page read
+     * into one list: matched on the owner reference's uid, so a later cronjob of the same name does not inherit them.
+     */
+    public io.fabric8.kubernetes.api.model.batch.v1.JobList jobsOwnedBy(Scope scope,
+            io.fabric8.kubernetes.api.model.batch.v1.CronJob cronJob) {
+        String uid = cronJob.getMetadata().getUid();
+        List<io.fabric8.kubernetes.api.model.batch.v1.Job> items = new ArrayList<>();
+        ListMeta meta = all(options -> metrics.kubernetes("list-jobs", () -> scope.restrict(client.batch().v1().jobs()
+                .inNamespace(scope.namespace())).list(options)), items);
+        var list = new io.fabric8.kubernetes.api.model.batch.v1.JobList();
+        list.setApiVersion("batch/v1");
+        list.setKind("JobList");
+        list.setMetadata(meta);
+        list.setItems(items.stream().filter(job -> job.getMetadata().getOwnerReferences() != null
+                && job.getMetadata().getOwnerReferences().stream()
+                .anyMatch(owner -> "CronJob".equals(owner.getKind()) && uid != null && uid.equals(owner.getUid())))
+                .toList());
+        return list;
+    }
+
     /** Reads page after page into {@code into}; answers the list metadata (its resource version, no continue). */
     private static <T extends HasMetadata, L extends KubernetesResourceList<T>> ListMeta all(
             Function<ListOptions, L> page, List<T> into) {

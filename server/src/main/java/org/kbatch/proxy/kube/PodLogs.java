@@ -54,7 +54,12 @@ public final class PodLogs {
 
     /** The log so far of a pod the caller may see (found through {@code scope}). */
     public InputStream read(Scope scope, String pod) {
-        return metrics.kubernetes("get-log", () -> log(scope.namespace(), pod, false));
+        return read(scope, pod, LogOptions.DEFAULT);
+    }
+
+    /** The part of a pod's log the options choose (its default container's whole log with {@link LogOptions#DEFAULT}). */
+    public InputStream read(Scope scope, String pod, LogOptions options) {
+        return metrics.kubernetes("get-log", () -> log(scope.namespace(), pod, false, options));
     }
 
     /**
@@ -62,11 +67,33 @@ public final class PodLogs {
      * connection to the API server, so a client that goes away does not leave a follower behind.
      */
     public InputStream follow(Scope scope, String pod) {
-        return metrics.kubernetes("follow-log", () -> log(scope.namespace(), pod, true));
+        return follow(scope, pod, LogOptions.DEFAULT);
     }
 
-    private InputStream log(String namespace, String pod, boolean follow) {
-        ApiPath log = ApiPath.of("api", "v1", "namespaces", namespace, "pods", pod, "log");
+    /** {@link #follow(Scope, String)} with log options. */
+    public InputStream follow(Scope scope, String pod, LogOptions options) {
+        return metrics.kubernetes("follow-log", () -> log(scope.namespace(), pod, true, options));
+    }
+
+    /**
+     * Every pod of one of the caller's jobs, oldest first (by creation, then name): labelled
+     * {@code batch.kubernetes.io/job-name}, else (clusters before 1.27) {@code job-name}.
+     */
+    public List<Pod> podsOfJob(Scope scope, String jobName) {
+        for (String label : List.of(JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL)) {
+            List<Pod> pods = metrics.kubernetes("list-pods", () -> scope.restrict(client.pods()
+                    .inNamespace(scope.namespace())).withLabel(label, jobName).list()).getItems();
+            if (!pods.isEmpty()) {
+                return pods.stream().sorted(java.util.Comparator
+                        .comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp()))
+                        .thenComparing(p -> p.getMetadata().getName())).toList();
+            }
+        }
+        return List.of();
+    }
+
+    private InputStream log(String namespace, String pod, boolean follow, LogOptions options) {
+        ApiPath log = options.applyTo(ApiPath.of("api", "v1", "namespaces", namespace, "pods", pod, "log"));
         return raw.get(follow ? log.query("follow", "true") : log, !follow, "log of pod " + pod);
     }
 }

@@ -1,6 +1,9 @@
 package org.kbatch.proxy.render;
 
 
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -91,6 +94,39 @@ public final class JobRenderer {
                 .withKind(kind)
                 .withName(meta.getName())
                 .withUid(meta.getUid())
+                .build();
+    }
+
+    /**
+     * A job started now from a cronjob, as {@code kubectl create job --from=cronjob/NAME} makes it: the cronjob's job
+     * template (rendered when the cronjob was submitted: its env Secret, code ConfigMap, labels and username), named
+     * {@code NAME-manual-xxxxx}, annotated {@code cronjob.kubernetes.io/instantiate: manual} and owned by the cronjob
+     * (as its controller), so it is deleted with it and counts among its jobs.
+     *
+     * @param cronJob the cronjob as the API server holds it (with name, namespace and uid)
+     */
+    public static Job manualRun(CronJob cronJob) {
+        ObjectMeta cron = cronJob.getMetadata();
+        JobTemplateSpec template = cronJob.getSpec().getJobTemplate();
+        ObjectMeta meta = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
+        // A job's name ends up in its pods' job-name label: at most 63 characters with the 5 Kubernetes appends.
+        String prefix = cron.getName() + "-manual-";
+        if (prefix.length() > 58) {
+            prefix = cron.getName().substring(0, 58 - "-manual-".length()) + "-manual-";
+        }
+        OwnerReference owner = new OwnerReferenceBuilder(ownerReference(cronJob)).withController(true)
+                .withBlockOwnerDeletion(true).build();
+        return new JobBuilder()
+                .withApiVersion("batch/v1").withKind("Job")
+                .withNewMetadata()
+                .withGenerateName(prefix)
+                .withNamespace(cron.getNamespace())
+                .withLabels(meta.getLabels())
+                .withAnnotations(meta.getAnnotations())
+                .addToAnnotations("cronjob.kubernetes.io/instantiate", "manual")
+                .withOwnerReferences(owner)
+                .endMetadata()
+                .withSpec(template.getSpec())
                 .build();
     }
 

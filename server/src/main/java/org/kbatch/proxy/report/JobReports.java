@@ -34,7 +34,7 @@ public final class JobReports {
     public static final int MAX_EVENTS = 10;
 
     /** Why a container cannot start, as the kubelet says it; each of these stops a job that is not finished. */
-    private static final Set<String> STUCK = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
+    public static final Set<String> STUCK = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
             "ErrImageNeverPull", "CreateContainerConfigError", "CreateContainerError", "RunContainerError",
             "CrashLoopBackOff", "PreCreateHookError", "PostStartHookError");
 
@@ -45,7 +45,7 @@ public final class JobReports {
      * The report of {@code job}.
      *
      * @param pods   the job's pods, in any order
-     * @param events events about the job and its pods, in any order (only warnings are kept)
+     * @param events events about the job and its pods, oldest first (only warnings are kept)
      */
     public static JobReport of(Job job, List<Pod> pods, List<Event> events) {
         List<PodReport> podReports = pods.stream()
@@ -184,6 +184,11 @@ public final class JobReports {
                 w == null ? null : w.getMessage(), last == null ? null : last.getExitCode(), restarts);
     }
 
+    /** Whether the job controller is done with the job: its {@code Complete} or {@code Failed} condition is true. */
+    public static boolean finished(Job job) {
+        return condition(job, "Complete").isPresent() || condition(job, "Failed").isPresent();
+    }
+
     private static Optional<JobCondition> condition(Job job, String type) {
         if (job.getStatus() == null) {
             return Optional.empty();
@@ -193,26 +198,10 @@ public final class JobReports {
                 .findFirst();
     }
 
-    /** The latest {@link #MAX_EVENTS} warnings, oldest first. */
+    /** The latest {@link #MAX_EVENTS} warnings, oldest first (of events oldest first). */
     static List<Event> warnings(List<Event> events) {
-        List<Event> warnings = events.stream()
-                .filter(e -> "Warning".equals(e.getType()))
-                .sorted(Comparator.comparing(JobReports::when))
-                .toList();
+        List<Event> warnings = events.stream().filter(e -> "Warning".equals(e.getType())).toList();
         return List.copyOf(warnings.subList(Math.max(0, warnings.size() - MAX_EVENTS), warnings.size()));
-    }
-
-    /** When an event happened: the newest of its timestamps that is set (RFC 3339 UTC, so they sort as text). */
-    private static String when(Event e) {
-        String best = "";
-        for (String t : new String[] {e.getLastTimestamp(), e.getFirstTimestamp(),
-                e.getEventTime() == null ? null : e.getEventTime().getTime(),
-                e.getMetadata() == null ? null : e.getMetadata().getCreationTimestamp()}) {
-            if (t != null && t.compareTo(best) > 0) {
-                best = t;
-            }
-        }
-        return best;
     }
 
     private static List<PodReport> newestFirst(List<PodReport> pods) {

@@ -102,7 +102,7 @@ class AuditLogServerTest {
         Map<String, String> auth = Map.of("Authorization", "token " + TOKEN);
 
         String name = jobs.submitJob(submission, auth).getMetadata().getName();
-        jobs.listJobs(auth);
+        jobs.listJobs(null, auth);
         jobs.deleteJob(name, auth);
         assertThrows(ApiException.class, () -> jobs.deleteJob("no-such-job", auth));
 

@@ -77,14 +77,14 @@ class TokenAuthServerTest {
 
     @Test
     void unknownTokenIs401OnEveryApiRoute() {
-        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(TestServers.token("not-a-valid-token")));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(null, TestServers.token("not-a-valid-token")));
         assertThat(e.getCode(), is(401));
         assertThat(e.getResponseBody(), is("{\"detail\":\"Incorrect token\"}"));
     }
 
     @Test
     void tokenWithoutTheAccessScopeIs403NamingTheScopes() {
-        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(TestServers.token("carol-token")));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(null, TestServers.token("carol-token")));
         assertThat(e.getCode(), is(403));
         assertThat(e.getResponseBody(), containsString("access:servers!user=carol"));
         assertThat(e.getResponseBody(), containsString("Needs scope(s): access:services!service=kbatch"));
@@ -108,7 +108,7 @@ class TokenAuthServerTest {
     @Test
     void anUnreachableKubernetesApiIs503WithADetail() {
         // This server's Kubernetes API URL has nothing listening behind it.
-        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(TestServers.token("alice-token")));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(null, TestServers.token("alice-token")));
         assertThat(e.getCode(), is(503));
         assertThat(e.getResponseBody(), is("{\"detail\":\"The Kubernetes API cannot be reached\"}"));
     }

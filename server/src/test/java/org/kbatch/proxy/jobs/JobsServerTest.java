@@ -139,7 +139,7 @@ class JobsServerTest {
                 .orElseThrow().getConfigMap().getName(), is(code.getMetadata().getName()));
 
         // list, show, delete
-        JobList list = jobs.listJobs(as("alice"));
+        JobList list = jobs.listJobs(null, as("alice"));
         assertThat(list.getItems().stream().map(j -> j.getMetadata().getName()).toList(), hasItem(name));
         assertThat(jobs.getJob(name, as("alice")).getMetadata().getUid(), is(created.getMetadata().getUid()));
         Status deleted = jobs.deleteJob(name, as("alice"));
@@ -167,7 +167,7 @@ class JobsServerTest {
         assertThat(show.getResponseBody(), is("{\"detail\":\"jobs.batch \\\"no-such-job\\\" not found\"}"));
         ApiException delete = assertThrows(ApiException.class, () -> jobs.deleteJob("no-such-job", as("alice")));
         assertThat(delete.getCode(), is(404));
-        ApiException logs = assertThrows(ApiException.class, () -> jobs.getJobLogs("no-such-job", false, as("alice")));
+        ApiException logs = assertThrows(ApiException.class, () -> jobs.getJobLogs("no-such-job", false, null, null, null, null, null, as("alice")));
         assertThat(logs.getCode(), is(404));
         assertThat(logs.getResponseBody(), is("{\"detail\":\"No pods found for job no-such-job\"}"));
     }
@@ -180,13 +180,13 @@ class JobsServerTest {
                 .addToLabels("job-name", name).addToLabels("batch.kubernetes.io/job-name", name).endMetadata()
                 .build()).create();
 
-        assertThat(jobs.listJobs(as("bob")).getItems(), empty());
+        assertThat(jobs.listJobs(null, as("bob")).getItems(), empty());
         assertThat(pods.listPods(name, as("bob")).getItems(), empty());
         assertThat(pods.listPods("", as("bob")).getItems(), empty());
         assertThat(assertThrows(ApiException.class, () -> jobs.getJob(name, as("bob"))).getCode(), is(404));
         assertThat(assertThrows(ApiException.class, () -> jobs.deleteJob(name, as("bob"))).getCode(), is(404));
-        assertThat(assertThrows(ApiException.class, () -> jobs.getJobLogs(name, false, as("bob"))).getCode(), is(404));
-        assertThat(assertThrows(ApiException.class, () -> pods.getPodLogs(name + "-p1", false, as("bob"))).getCode(),
+        assertThat(assertThrows(ApiException.class, () -> jobs.getJobLogs(name, false, null, null, null, null, null, as("bob"))).getCode(), is(404));
+        assertThat(assertThrows(ApiException.class, () -> pods.getPodLogs(name + "-p1", false, null, null, null, null, null, as("bob"))).getCode(),
                 is(404));
         for (String hostile : List.of("..%2Fkbatch-alice%2F" + name, "kbatch-alice/" + name, name + ",x=y", "A_B")) {
             ApiException e = assertThrows(ApiException.class, () -> jobs.getJob(hostile, as("bob")));
@@ -231,7 +231,7 @@ class JobsServerTest {
         server.expect().get().withPath("/apis/batch/v1/namespaces/kbatch-carol/jobs?continue=2&limit=500")
                 .andReturn(200, page(null, "carol-c")).once();
 
-        JobList list = jobs.listJobs(as("carol"));
+        JobList list = jobs.listJobs(null, as("carol"));
 
         assertThat(list.getItems().stream().map(j -> j.getMetadata().getName()).toList(),
                 contains("carol-a", "carol-b", "carol-c"));
@@ -246,7 +246,7 @@ class JobsServerTest {
                 .andReturn(500, "{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":500,"
                         + "\"message\":\"etcdserver: request timed out\"}").once();
 
-        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("carol")));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(null, as("carol")));
 
         assertThat(e.getCode(), is(500));
         assertThat(e.getResponseBody(), containsString("etcdserver: request timed out"));
@@ -264,10 +264,10 @@ class JobsServerTest {
                 .andReturn(500, "{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":500}").once();
 
         // The first page's 300 jobs went out already; the answer is cut off, not ended as a valid shorter list.
-        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("carol")));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(null, as("carol")));
         assertThat(e.getCode(), is(0));
         // And the client's next request works (the broken connection is not reused).
-        assertThat(jobs.listJobs(as("bob")).getItems(), empty());
+        assertThat(jobs.listJobs(null, as("bob")).getItems(), empty());
     }
 
     @Test
@@ -276,7 +276,7 @@ class JobsServerTest {
                 .andReturn(403, "{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":403,\"reason\":\"Forbidden\","
                         + "\"message\":\"jobs.batch is forbidden: User cannot list resource\"}").once();
 
-        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("carol")));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(null, as("carol")));
 
         assertThat(e.getCode(), is(403));
         assertThat(e.getResponseBody(), containsString("\"detail\""));
@@ -309,7 +309,7 @@ class JobsServerTest {
         };
         log.addHandler(capture);
         try {
-            ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("carol")));
+            ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(null, as("carol")));
 
             assertThat(e.getCode(), is(500));
             assertThat(e.getResponseBody(), is("{\"detail\":\"The proxy is not allowed to list jobs.batch in namespace"
@@ -367,7 +367,7 @@ class JobsServerTest {
     @Test
     void kubernetesUnreachableIs503() throws Exception {
         kube.fail(503, (m, p) -> true);
-        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(as("alice")));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(null, as("alice")));
         assertThat(e.getCode(), is(503));
     }
 }

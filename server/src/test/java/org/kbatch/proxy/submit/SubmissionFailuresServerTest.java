@@ -165,7 +165,7 @@ class SubmissionFailuresServerTest {
     void aSlowListIs504WithinTheTimeout() {
         kube.slow(Duration.ofSeconds(3), (m, p) -> m.equals("GET") && p.endsWith("/jobs"));
         long start = System.nanoTime();
-        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(ALICE));
+        ApiException e = assertThrows(ApiException.class, () -> jobs.listJobs(null, ALICE));
         assertThat(e.getCode(), is(504));
         assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis(), lessThan(2900L));
     }

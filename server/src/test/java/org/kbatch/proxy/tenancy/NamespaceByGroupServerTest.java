@@ -62,11 +62,11 @@ class NamespaceByGroupServerTest {
         // eve's groups in the hub's order: staff (no namespace), physics, analysts -> physics
         assertThat(jobs.submitJob(job(), TestServers.token("eve-token")).getMetadata().getNamespace(),
                 is("team-physics"));
-        ApiException frank = assertThrows(ApiException.class, () -> jobs.listJobs(TestServers.token("frank-token")));
+        ApiException frank = assertThrows(ApiException.class, () -> jobs.listJobs(null, TestServers.token("frank-token")));
         assertThat(frank.getCode(), is(403));
         assertThat(frank.getResponseBody(), containsString("in no group that has a kbatch namespace"));
         // nobody's namespace was created by the proxy, and each sees only their own job
         assertThat(client.namespaces().list().getItems(), empty());
-        assertThat(jobs.listJobs(TestServers.token("dana-token")).getItems(), hasSize(1));
+        assertThat(jobs.listJobs(null, TestServers.token("dana-token")).getItems(), hasSize(1));
     }
 }

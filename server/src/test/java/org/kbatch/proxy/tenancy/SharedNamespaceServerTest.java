@@ -92,8 +92,8 @@ class SharedNamespaceServerTest {
                 .withNewInvolvedObject().withKind("Job").withName(a).withNamespace(SHARED).endInvolvedObject()
                 .withReason("SuccessfulCreate").withLastTimestamp("2026-11-25T12:00:00Z").build()).create();
 
-        var alices = jobs.listJobs(ALICE).getItems();
-        var bobs = jobs.listJobs(BOB).getItems();
+        var alices = jobs.listJobs(null, ALICE).getItems();
+        var bobs = jobs.listJobs(null, BOB).getItems();
         assertThat(alices.stream().map(j -> j.getMetadata().getName()).toList(), hasItem(a));
         assertThat(alices.stream().map(j -> j.getMetadata().getName()).toList(), not(hasItem(b)));
         assertThat(bobs.stream().map(j -> j.getMetadata().getName()).toList(), hasItem(b));
@@ -106,16 +106,16 @@ class SharedNamespaceServerTest {
         server.expect().get().withPath("/api/v1/namespaces/" + SHARED + "/pods/" + a + "-p/log")
                 .andReturn(200, "alice's log\n").always();
         for (var call : List.<org.junit.jupiter.api.function.Executable>of(
-                () -> jobs.getJob(a, BOB), () -> jobs.deleteJob(a, BOB), () -> jobs.getJobLogs(a, false, BOB),
-                () -> pods.getPodLogs(a + "-p", false, BOB), () -> events.listJobEvents(a, BOB),
-                () -> jobs.getJobLogs(a + "-p", false, BOB), () -> jobs.getJobLogs(a + "-p", true, BOB))) {
+                () -> jobs.getJob(a, BOB), () -> jobs.deleteJob(a, BOB), () -> jobs.getJobLogs(a, false, null, null, null, null, null, BOB),
+                () -> pods.getPodLogs(a + "-p", false, null, null, null, null, null, BOB), () -> events.listJobEvents(a, BOB),
+                () -> jobs.getJobLogs(a + "-p", false, null, null, null, null, null, BOB), () -> jobs.getJobLogs(a + "-p", true, null, null, null, null, null, BOB))) {
             ApiException e = assertThrows(ApiException.class, call);
             assertThat(e.getCode(), is(404));
             assertThat(e.getResponseBody(), not(containsString("alice")));
         }
         // The released CLIs' `pod logs POD` (jobs/logs/POD/): alice's pod for alice, a name that exists nowhere for bob.
-        assertThat(jobs.getJobLogs(a + "-p", false, ALICE), is("alice's log\n"));
-        assertThat(assertThrows(ApiException.class, () -> jobs.getJobLogs(a + "-p", false, BOB)).getResponseBody(),
+        assertThat(jobs.getJobLogs(a + "-p", false, null, null, null, null, null, ALICE), is("alice's log\n"));
+        assertThat(assertThrows(ApiException.class, () -> jobs.getJobLogs(a + "-p", false, null, null, null, null, null, BOB)).getResponseBody(),
                 is("{\"detail\":\"No pods found for job " + a + "-p\"}"));
         assertThat(events.listJobEvents(a, ALICE).getItems(), hasSize(1));
         // still there for alice after bob's attempts
