@@ -189,10 +189,10 @@ cleanup (booleans).
   verbs: [create, patch, delete, deletecollection]
 - apiGroups: [batch]
   resources: [jobs]
-  verbs: [create, get, list, delete, deletecollection]
+  verbs: [create, get, list, watch, delete, deletecollection]
 - apiGroups: [batch]
   resources: [cronjobs]
-  verbs: [create, get, list, delete, deletecollection]
+  verbs: [create, get, list, patch, delete, deletecollection]
 # pods are listed and read (logs are a plain GET of pods/log, no watch)
 - apiGroups: [""]
   resources: [pods]

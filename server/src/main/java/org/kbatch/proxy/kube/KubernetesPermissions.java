@@ -42,14 +42,17 @@ public final class KubernetesPermissions {
             // KubernetesObjects: create(ns, ConfigMap) for the submitted code; setOwner (no read first either);
             // deleteCreated; deleteLabelled. DeploymentIT runs every feature under exactly these rules on a real API server.
             new Rule("", "configmaps", List.of("create", "patch", "delete", "deletecollection")),
-            // KubernetesObjects: create(ns, Job); job (the get behind Ownership.getJob, also before deleteJob in a
-            // shared namespace and before JobEvents); deleteJob and deleteCreated: delete; deleteLabelled:
-            // deletecollection. Pages.jobs: list (paginated). (The namespace cleanup's Namespaces.holdsJobs lists too.)
-            new Rule("batch", "jobs", List.of("create", "get", "list", "delete", "deletecollection")),
-            // KubernetesObjects: create(ns, CronJob); cronJob (Ownership.getCronJob); deleteCronJob and
+            // KubernetesObjects: create(ns, Job) (also a cronjob's manual run); job (the get behind
+            // Ownership.getJob, also before deleteJob in a shared namespace, JobEvents and the job's report);
+            // deleteJob and deleteCreated: delete; deleteLabelled: deletecollection. Pages.jobs and
+            // Pages.jobsOwnedBy: list (paginated). JobWatch (jobs/NAME/wait): fabric8's waitUntilCondition lists the
+            // one job and watches it. (The namespace cleanup's Namespaces.holdsJobs lists too.)
+            new Rule("batch", "jobs", List.of("create", "get", "list", "watch", "delete", "deletecollection")),
+            // KubernetesObjects: create(ns, CronJob); cronJob (Ownership.getCronJob); suspendCronJob: JSON merge
+            // patch of spec.suspend (through the object read before, so no second get); deleteCronJob and
             // deleteCreated; deleteLabelled. Pages.cronJobs: list.
-            new Rule("batch", "cronjobs", List.of("create", "get", "list", "delete", "deletecollection")),
-            // Pages.pods and Pages.podList (JobEvents), PodLogs.firstPodOfJob: list; KubernetesObjects.pod (the get
+            new Rule("batch", "cronjobs", List.of("create", "get", "list", "patch", "delete", "deletecollection")),
+            // Pages.pods and Pages.podList (JobEvents), PodLogs.firstPodOfJob and podsOfJob: list; KubernetesObjects.pod (the get
             // behind Ownership.findPod/getPod, before a log): get. (Logs are read with a plain GET of
             // pods/{name}/log, not fabric8's log helpers, which would first watch the pod.)
             new Rule("", "pods", List.of("get", "list")),

@@ -94,7 +94,7 @@ class PodsServerTest {
     }
 
     @Test
-    void jobLogsComeFromTheFirstPodOfTheJobWithTheLegacyLabelAsFallback() throws ApiException {
+    void jobLogsComeFromThePodsOfTheJobWithTheLegacyLabelAsFallback() throws ApiException {
         assertThat(jobs.getJobLogs("job-a", null, null, null, null, null, null, ALICE), containsString("line 1 of job-a-x1"));
         assertThat(jobs.getJobLogs("old-job", false, null, null, null, null, null, ALICE), containsString("line 2 of old-job-y2"));
     }
