@@ -237,8 +237,10 @@ case("header: missing on logs", "GET", "/pods/logs/x/", token=None, status=401)
 # 8. Size
 case("size: 2 MiB annotation", "POST", "/jobs/", body=job("metadata.annotations", {"big": "<PAD:2097152>"}),
      status=413)
-case("size: 2 MiB code", "POST", "/jobs/",
-     body={"job": JOB, "code": at(CODE, "binary_data.code", "<PAD:2097152>")}, status=413)
+# Code may be up to KBATCH_MAX_CODE_BYTES (8 MiB; spread over several ConfigMaps): 11 MiB of base64 is 8.25 MiB.
+case("size: code over KBATCH_MAX_CODE_BYTES", "POST", "/jobs/",
+     body={"job": JOB, "code": at(CODE, "binary_data.code", "<PAD:11534336>")}, status=413,
+     detail="The code archive is 8650752 bytes; at most 8388608 bytes are allowed (KBATCH_MAX_CODE_BYTES)")
 
 # 9. Methods and routes
 case("route: PUT jobs", "PUT", "/jobs/", body={"job": JOB}, status=None)

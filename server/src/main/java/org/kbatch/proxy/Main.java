@@ -19,6 +19,7 @@ import org.kbatch.proxy.auth.TokenAuthenticator;
 import org.kbatch.proxy.cleanup.EmptyNamespaces;
 import org.kbatch.proxy.config.ConfigException;
 import org.kbatch.proxy.config.ProxyConfig;
+import org.kbatch.proxy.http.BodyLimits;
 import org.kbatch.proxy.http.ErrorResponses;
 import org.kbatch.proxy.events.EventsEndpoints;
 import org.kbatch.proxy.events.JobEvents;
@@ -130,13 +131,18 @@ public final class Main {
         return server.build().start();
     }
 
+    /** How large requests may be (KBATCH_MAX_REQUEST_BYTES, and KBATCH_MAX_CODE_BYTES for a submission's code). */
+    static BodyLimits limits(ProxyConfig config) {
+        return new BodyLimits(config.maxPayloadBytes(), config.maxCodeBytes());
+    }
+
     /** The whole server set-up: listener, features and routing. Tests start exactly this. */
     public static void setUp(WebServerConfig.Builder server, ProxyConfig config, Components parts) {
         server.host(config.host())
                 .port(config.port())
-                .maxPayloadSize(config.maxPayloadBytes())
+                .maxPayloadSize(limits(config).maxBodyBytes())
                 .shutdownGracePeriod(Duration.ofSeconds(10))
-                .directHandlers(ErrorResponses::directHandlers)
+                .directHandlers(handlers -> ErrorResponses.directHandlers(handlers, limits(config)))
                 .addFeature(ObserveFeature.just(HealthObserver.create(), MetricsObserver.create()))
                 .addFeature(OpenApiFeature.builder()
                         .webContext(config.prefix() + "/openapi")
@@ -160,9 +166,9 @@ public final class Main {
         routing.register(prefix.isEmpty() ? "/" : prefix,
                 service,
                 new JobsEndpoints(parts.ownership(), parts.pages(), parts.podLogs(), parts.statuses(),
-                        parts.submitter(), parts.codec(), parts.metrics(), parts.tenancy()),
+                        parts.submitter(), parts.codec(), limits(config), parts.metrics(), parts.tenancy()),
                 new CronJobsEndpoints(parts.ownership(), parts.pages(), parts.objects(), parts.submitter(),
-                        parts.codec(), parts.tenancy()),
+                        parts.codec(), limits(config), parts.tenancy()),
                 new PodsEndpoints(parts.ownership(), parts.pages(), parts.podLogs(), parts.codec(), parts.metrics(),
                         parts.tenancy()),
                 new EventsEndpoints(parts.jobEvents(), parts.codec(), parts.tenancy()));

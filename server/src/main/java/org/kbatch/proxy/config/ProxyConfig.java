@@ -56,6 +56,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param initContainerImage       {@code KBATCH_INIT_CONTAINER_IMAGE}, default {@code busybox:1.36}: the image of the
  *                                 init container that unzips submitted code (pulled {@code IfNotPresent}); any image
  *                                 with {@code sh} and {@code unzip}, e.g. a mirror for air-gapped clusters
+ * @param maxCodeBytes             {@code KBATCH_MAX_CODE_BYTES}, default 8 MiB: the largest code archive (the zip) a
+ *                                 submission may carry; over 1 MB it is spread over several ConfigMaps
  * @param jsonLogs                 {@code KBATCH_LOG_FORMAT}: {@code text} (default) or {@code json}, one JSON object
  *                                 per log line
  */
@@ -81,7 +83,12 @@ public record ProxyConfig(String host,
                           Map<String, Object> userLimitRange,
                           java.time.Duration deleteEmptyNamespacesAfter,
                           String initContainerImage,
+                          long maxCodeBytes,
                           boolean jsonLogs) {
+
+    /** {@code KBATCH_MAX_CODE_BYTES}'s default, 8 MiB, and its largest value, 256 MiB. */
+    public static final long DEFAULT_MAX_CODE_BYTES = 8L * 1024 * 1024;
+    public static final long MAX_CODE_BYTES = 256L * 1024 * 1024;
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
@@ -117,6 +124,7 @@ public record ProxyConfig(String host,
                 string(config, "KBATCH_DELETE_EMPTY_NAMESPACES_AFTER")
                         .map(raw -> duration("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER", raw)).orElse(null),
                 imageReference(config, "KBATCH_INIT_CONTAINER_IMAGE", RenderSettings.DEFAULT_INIT_IMAGE),
+                number(config, "KBATCH_MAX_CODE_BYTES", DEFAULT_MAX_CODE_BYTES, 1024, MAX_CODE_BYTES),
                 jsonLogs(config));
     }
 

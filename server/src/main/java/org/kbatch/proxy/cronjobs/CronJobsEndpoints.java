@@ -18,6 +18,7 @@ import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.submit.Submitter;
 import org.kbatch.proxy.wire.CronJobSubmission;
 import org.kbatch.proxy.wire.WireCodec;
+import org.kbatch.proxy.http.BodyLimits;
 import org.kbatch.proxy.api.model.CronJobPatch;
 import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.kube.KubernetesObjects;
@@ -39,9 +40,11 @@ public final class CronJobsEndpoints extends CronjobsService {
     private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
+    private final BodyLimits limits;
 
     public CronJobsEndpoints(Ownership ownership, Pages pages, KubernetesObjects objects, Submitter submitter,
-                             WireCodec codec, Tenancy tenancy) {
+                             WireCodec codec, BodyLimits limits, Tenancy tenancy) {
+        this.limits = limits;
         this.tenancy = tenancy;
         this.ownership = ownership;
         this.pages = pages;
@@ -65,8 +68,9 @@ public final class CronJobsEndpoints extends CronjobsService {
                                       CronJobPatch ignored) {
         Scope scope = Scope.of(Callers.of(request, tenancy));
         String name = Names.objectName("cronjob", cronjobName);
-        SuspendRequest change = codec.read(request.content().hasEntity() ? request.content().as(byte[].class)
-                : new byte[0], SuspendRequest.class);
+        byte[] body = request.content().hasEntity() ? request.content().as(byte[].class) : new byte[0];
+        limits.check(body.length, null);
+        SuspendRequest change = codec.read(body, SuspendRequest.class);
         if (change == null || change.suspend() == null) {
             throw new ApiException(422, "The body must be {\"suspend\": true} or {\"suspend\": false}");
         }
@@ -129,7 +133,10 @@ public final class CronJobsEndpoints extends CronjobsService {
             @Override
             protected CronJobSubmission submission(ServerRequest request,
                                                           org.kbatch.proxy.api.ValidatorUtils.Validator v) {
-                return codec.readCronJobSubmission(request.content().hasEntity() ? request.content().as(byte[].class) : new byte[0]);
+                byte[] body = request.content().hasEntity() ? request.content().as(byte[].class) : new byte[0];
+                var submission = codec.readCronJobSubmission(body);
+                limits.check(body.length, submission.code());
+                return submission;
             }
         };
     }

@@ -29,9 +29,9 @@ public final class ErrorResponses {
      * Failures Helidon answers before routing (a body over the size limit: 413, a malformed HTTP request: 400) get
      * the same JSON body.
      */
-    public static void directHandlers(DirectHandlers.Builder handlers) {
+    public static void directHandlers(DirectHandlers.Builder handlers, BodyLimits limits) {
         handlers.addHandler(DirectHandler.EventType.BAD_REQUEST, (req, type, status, headers, message) -> {
-            String detail = httpDetail(status);
+            String detail = status.code() == 413 ? limits.tooLarge() : httpDetail(status);
             return DirectHandler.TransportResponse.builder()
                     .status(status)
                     .headers(headers)

@@ -32,6 +32,7 @@ import org.kbatch.proxy.metrics.ProxyMetrics;
 import org.kbatch.proxy.submit.Submitter;
 import org.kbatch.proxy.wire.JobSubmission;
 import org.kbatch.proxy.wire.WireCodec;
+import org.kbatch.proxy.http.BodyLimits;
 
 /**
  * {@code jobs/}: list, submit, show, delete the caller's jobs; their logs; why they are where they are
@@ -51,10 +52,13 @@ public final class JobsEndpoints extends JobsService {
     private final Tenancy tenancy;
     private final Submitter submitter;
     private final WireCodec codec;
+    private final BodyLimits limits;
     private final ProxyMetrics metrics;
 
     public JobsEndpoints(Ownership ownership, Pages pages, PodLogs podLogs, JobStatusReader statuses,
-                         Submitter submitter, WireCodec codec, ProxyMetrics metrics, Tenancy tenancy) {
+                         Submitter submitter, WireCodec codec, BodyLimits limits, ProxyMetrics metrics,
+                         Tenancy tenancy) {
+        this.limits = limits;
         this.tenancy = tenancy;
         this.ownership = ownership;
         this.pages = pages;
@@ -194,7 +198,10 @@ public final class JobsEndpoints extends JobsService {
         return new SubmitJobOp() {
             @Override
             protected JobSubmission submission(ServerRequest request, org.kbatch.proxy.api.ValidatorUtils.Validator v) {
-                return codec.readJobSubmission(request.content().hasEntity() ? request.content().as(byte[].class) : new byte[0]);
+                byte[] body = request.content().hasEntity() ? request.content().as(byte[].class) : new byte[0];
+                var submission = codec.readJobSubmission(body);
+                limits.check(body.length, submission.code());
+                return submission;
             }
         };
     }

@@ -57,8 +57,12 @@ public final class SubmissionRules {
                 && !code.getMetadata().getOwnerReferences().isEmpty()) {
             throw new ApiException(422, "code.metadata.owner_references: may not be set; the proxy sets owners itself");
         }
+        // The zip alone (binary_data.code, what the CLI sends) is spread over as many ConfigMaps as it needs, up to
+        // KBATCH_MAX_CODE_BYTES (http.BodyLimits); anything else must fit one ConfigMap.
+        boolean onlyTheZip = (code.getData() == null || code.getData().isEmpty()) && code.getBinaryData() != null
+                && code.getBinaryData().keySet().equals(java.util.Set.of("code"));
         long size = size(code.getBinaryData()) + size(code.getData());
-        if (size > MAX_CODE_BYTES) {
+        if (!onlyTheZip && size > MAX_CODE_BYTES) {
             throw new ApiException(413, "The code is too large: " + size + " bytes encoded, Kubernetes allows at most "
                     + MAX_CODE_BYTES + " in a ConfigMap");
         }

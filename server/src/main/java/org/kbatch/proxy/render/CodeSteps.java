@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpecBuilder;
 import org.kbatch.proxy.naming.UsernameLabel;
@@ -34,10 +35,22 @@ final class CodeSteps {
     /** Stands for the code ConfigMap's name until Kubernetes has generated it; not a valid name, never a real one. */
     static final String PENDING_CONFIGMAP_NAME = "<pending-code-configmap>";
 
+    /**
+     * The most of the zip one ConfigMap holds (decoded bytes): Kubernetes allows 1 MiB of data per ConfigMap, and the
+     * object as stored (with the base64, 4/3 of it) must stay under etcd's 1.5 MiB. A larger zip is spread over
+     * several ConfigMaps, parts {@code code.b64.part-000}, {@code -001}, ... of one projected volume, which the init
+     * container concatenates before unzipping.
+     */
+    public static final int PART_BYTES = 1_000_000;
+
     private static final String CODE_PATH = "/code";
     private static final String ZIP_PATH = "/code-zipped";
     private static final String UNZIP_SCRIPT =
             "echo [unzip]; unzip -d /code/ /code-zipped/code.b64 ;echo [ls code] ; ls /code ;";
+    /** The same for a zip in parts: concatenated (the parts sort by name) into the emptyDir, unzipped, removed. */
+    private static final String UNZIP_PARTS_SCRIPT = "echo [unzip]; cat /code-zipped/code.b64.part-* > "
+            + "/code/.kbatch-code.zip && unzip -d /code/ /code/.kbatch-code.zip ;status=$? ;rm -f /code/.kbatch-code.zip"
+            + " ;echo [ls code] ; ls /code ;exit $status";
     /** Init container name when {@code <generateName>-init} would not be a valid container name (too long, ...). */
     static final String FALLBACK_INIT_CONTAINER_NAME = "kbatch-unzip-code";
 
@@ -49,13 +62,13 @@ final class CodeSteps {
      * containers, from {@code image} (any image with {@code sh} and {@code unzip}) pulled as {@code pullPolicy} says.
      */
     static JobTemplateSpec addUnzipInitContainer(JobTemplateSpec job, String baseName, String image,
-                                                 String pullPolicy) {
+                                                 String pullPolicy, int parts) {
         Container unzip = new ContainerBuilder()
                 .withName(initContainerName(baseName))
                 .withImage(image)
                 .withImagePullPolicy(pullPolicy)
                 .withCommand("/bin/sh")
-                .withArgs("-c", UNZIP_SCRIPT)
+                .withArgs("-c", parts == 1 ? UNZIP_SCRIPT : UNZIP_PARTS_SCRIPT)
                 .withVolumeMounts(
                         new VolumeMountBuilder().withName(SOURCE_VOLUME).withMountPath(ZIP_PATH).withReadOnly(false)
                                 .build(),
@@ -69,21 +82,27 @@ final class CodeSteps {
      * {@code code-volume} (an emptyDir), after the user's volumes. A job that already has a volume of either name is
      * refused: the pod would be invalid and the ConfigMap's name could not be filled in by volume name.
      */
-    static JobTemplateSpec addCodeVolumes(JobTemplateSpec job) {
+    static JobTemplateSpec addCodeVolumes(JobTemplateSpec job, int parts) {
         PodSpec pod = job.getSpec().getTemplate().getSpec();
         if (pod.getVolumes() != null && pod.getVolumes().stream()
                 .anyMatch(v -> SOURCE_VOLUME.equals(v.getName()) || CODE_VOLUME.equals(v.getName()))) {
             throw new InvalidSubmissionException("The volume names " + SOURCE_VOLUME + " and " + CODE_VOLUME
                     + " are reserved for the submitted code");
         }
-        Volume source = new VolumeBuilder()
+        Volume source = parts == 1 ? new VolumeBuilder()
                 .withName(SOURCE_VOLUME)
                 .withNewConfigMap()
                 .withName(PENDING_CONFIGMAP_NAME)
                 .withOptional(false)
                 .addNewItem().withKey("code").withPath("code.b64").endItem()
                 .endConfigMap()
-                .build();
+                .build()
+                : new VolumeBuilder().withName(SOURCE_VOLUME).withNewProjected()
+                .withSources(java.util.stream.IntStream.range(0, parts).mapToObj(i -> new VolumeProjectionBuilder()
+                        .withNewConfigMap().withName(pendingPartName(i)).withOptional(false)
+                        .addNewItem().withKey("code").withPath(partPath(i)).endItem().endConfigMap().build())
+                        .toList())
+                .endProjected().build();
         Volume code = new VolumeBuilder().withName(CODE_VOLUME).withNewEmptyDir().endEmptyDir().build();
         return Models.withPodSpec(job, p -> new PodSpecBuilder(p).addToVolumes(source, code).build());
     }
@@ -113,16 +132,75 @@ final class CodeSteps {
                 .build();
     }
 
+    /** How many ConfigMaps the code takes: one, unless its zip ({@code binary_data.code}) is over {@link #PART_BYTES}. */
+    static int partCount(ConfigMap code) {
+        long zip = zipBytes(code);
+        return zip <= PART_BYTES || !onlyTheZip(code) ? 1 : (int) ((zip + PART_BYTES - 1) / PART_BYTES);
+    }
+
+    /** The decoded size of {@code binary_data.code}, from its base64 (0 without one). */
+    static long zipBytes(ConfigMap code) {
+        String b64 = code.getBinaryData() == null ? null : code.getBinaryData().get("code");
+        if (b64 == null) {
+            return 0;
+        }
+        int padding = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
+        return (long) b64.length() / 4 * 3 - padding;
+    }
+
+    private static boolean onlyTheZip(ConfigMap code) {
+        return (code.getData() == null || code.getData().isEmpty())
+                && code.getBinaryData() != null && code.getBinaryData().keySet().equals(java.util.Set.of("code"));
+    }
+
+    /**
+     * The code ConfigMaps to create: {@link #codeConfigMap} as one, or the zip cut into {@code parts} pieces of
+     * {@link #PART_BYTES}, each a ConfigMap of its own ({@code binary_data.code}), named like the job's companions.
+     */
+    static List<ConfigMap> codeConfigMaps(ConfigMap code, String namespace, String usernameLabel,
+                                          String companionPrefix, int parts) {
+        ConfigMap whole = codeConfigMap(code, namespace, usernameLabel, companionPrefix);
+        if (parts == 1) {
+            return List.of(whole);
+        }
+        byte[] zip = java.util.Base64.getDecoder().decode(code.getBinaryData().get("code"));
+        List<ConfigMap> pieces = new ArrayList<>(parts);
+        for (int i = 0; i < parts; i++) {
+            int from = i * PART_BYTES;
+            byte[] piece = java.util.Arrays.copyOfRange(zip, from, Math.min(zip.length, from + PART_BYTES));
+            pieces.add(new ConfigMapBuilder(whole)
+                    .editMetadata().withName(null).withGenerateName(companionPrefix).endMetadata()
+                    .withBinaryData(java.util.Map.of("code", java.util.Base64.getEncoder().encodeToString(piece)))
+                    .build());
+        }
+        return List.copyOf(pieces);
+    }
+
     /** The job with the created code ConfigMap's name in the {@code code-source-volume} volume. */
     static JobTemplateSpec withCodeConfigMapName(JobTemplateSpec job, String configMapName) {
-        Objects.requireNonNull(configMapName, "configMapName");
+        return withCodeConfigMapNames(job, List.of(configMapName));
+    }
+
+    /** The job with the created code ConfigMaps' names (in part order) in the {@code code-source-volume} volume. */
+    static JobTemplateSpec withCodeConfigMapNames(JobTemplateSpec job, List<String> configMapNames) {
+        configMapNames.forEach(name -> Objects.requireNonNull(name, "configMapName"));
         PodSpec pod = job.getSpec().getTemplate().getSpec();
         List<Volume> volumes = new ArrayList<>(pod.getVolumes() == null ? List.of() : pod.getVolumes());
         boolean found = false;
         for (int i = 0; i < volumes.size(); i++) {
             Volume v = volumes.get(i);
-            if (SOURCE_VOLUME.equals(v.getName()) && v.getConfigMap() != null) {
-                volumes.set(i, new VolumeBuilder(v).editConfigMap().withName(configMapName).endConfigMap().build());
+            if (SOURCE_VOLUME.equals(v.getName()) && v.getConfigMap() != null && configMapNames.size() == 1) {
+                volumes.set(i, new VolumeBuilder(v).editConfigMap().withName(configMapNames.getFirst()).endConfigMap()
+                        .build());
+                found = true;
+            } else if (SOURCE_VOLUME.equals(v.getName()) && v.getProjected() != null
+                    && v.getProjected().getSources().size() == configMapNames.size()) {
+                List<io.fabric8.kubernetes.api.model.VolumeProjection> sources = new ArrayList<>();
+                for (int p = 0; p < configMapNames.size(); p++) {
+                    sources.add(new VolumeProjectionBuilder(v.getProjected().getSources().get(p)).editConfigMap()
+                            .withName(configMapNames.get(p)).endConfigMap().build());
+                }
+                volumes.set(i, new VolumeBuilder(v).editProjected().withSources(sources).endProjected().build());
                 found = true;
             }
         }
@@ -133,6 +211,14 @@ final class CodeSteps {
         return new JobTemplateSpecBuilder(job)
                 .editSpec().editTemplate().editSpec().withVolumes(volumes).endSpec().endTemplate().endSpec()
                 .build();
+    }
+
+    private static String pendingPartName(int part) {
+        return "<pending-code-configmap-" + part + ">";
+    }
+
+    private static String partPath(int part) {
+        return "code.b64.part-" + String.format("%03d", part);
     }
 
     private static VolumeMount codeMount() {

@@ -1,5 +1,7 @@
 package org.kbatch.proxy.render;
 
+import java.util.List;
+
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -51,9 +53,11 @@ public final class JobRenderer {
         job = JobSteps.addJupyterImageEnv(job);
         job = JobSteps.addApiTokenEnv(job, caller.token());
         job = JobSteps.setTtlSecondsAfterFinished(job, settings.ttlSecondsAfterFinished());
+        int parts = code == null ? 0 : CodeSteps.partCount(code);
         if (code != null) {
-            job = CodeSteps.addUnzipInitContainer(job, baseName, settings.initImage(), settings.initImagePullPolicy());
-            job = CodeSteps.addCodeVolumes(job);
+            job = CodeSteps.addUnzipInitContainer(job, baseName, settings.initImage(), settings.initImagePullPolicy(),
+                    parts);
+            job = CodeSteps.addCodeVolumes(job, parts);
             job = CodeSteps.mountCode(job);
         }
         EnvSecret.Extraction extraction = EnvSecret.extract(job, namespace, companionPrefix);
@@ -62,9 +66,9 @@ public final class JobRenderer {
         // A CronJob's own metadata gets the namespace and identity of the jobs it runs too (the reference leaves it
         // bare), so it can be found by label; for a Job this is its job part again, already done.
         rendered = Workloads.withOwnMetadata(rendered, meta -> identified(meta, namespace, username, label));
-        ConfigMap codeMap = code == null ? null : CodeSteps.codeConfigMap(code, namespace, label,
-                companionPrefix);
-        return new RenderedSubmission<>(namespace, rendered, extraction.secret(), codeMap);
+        List<ConfigMap> codeMaps = code == null ? List.of() : CodeSteps.codeConfigMaps(code, namespace, label,
+                companionPrefix, parts);
+        return new RenderedSubmission<>(namespace, rendered, extraction.secret(), codeMaps);
     }
 
     /** The workload with the created env Secret's name in the env references {@link #render} made. */
@@ -72,9 +76,9 @@ public final class JobRenderer {
         return Workloads.editJobPart(workload, job -> EnvSecret.withSecretName(job, secretName));
     }
 
-    /** The workload with the created code ConfigMap's name in its {@code code-source-volume} volume. */
-    public static <W extends HasMetadata> W withCodeConfigMapName(W workload, String configMapName) {
-        return Workloads.editJobPart(workload, job -> CodeSteps.withCodeConfigMapName(job, configMapName));
+    /** The workload with the created code ConfigMaps' names (in part order) in its {@code code-source-volume}. */
+    public static <W extends HasMetadata> W withCodeConfigMapNames(W workload, List<String> configMapNames) {
+        return Workloads.editJobPart(workload, job -> CodeSteps.withCodeConfigMapNames(job, configMapNames));
     }
 
     /**

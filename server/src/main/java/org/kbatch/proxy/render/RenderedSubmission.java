@@ -1,5 +1,7 @@
 package org.kbatch.proxy.render;
 
+import java.util.List;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -9,32 +11,49 @@ import io.fabric8.kubernetes.api.model.Secret;
  * into the workload before it is created):
  * <ol>
  *   <li>{@code secret} (if not null) → {@link #withSecretName} with the created Secret's name;</li>
- *   <li>{@code code} (if not null) → {@link #withCodeConfigMapName} with the created ConfigMap's name;</li>
+ *   <li>{@code codeParts} (if any) → {@link #withCodeConfigMapNames} with the created ConfigMaps' names, in order;</li>
  *   <li>{@code workload}; then make it the owner of both ({@link JobRenderer#ownerReference}).</li>
  * </ol>
  *
  * @param namespace the user's namespace; every object below is in it
  * @param workload  the Job or CronJob, referring to the Secret and ConfigMap by placeholder names until filled in
  * @param secret    the env values of the workload, or {@code null} when it has none
- * @param code      the user's code ConfigMap, or {@code null} when the submission has no code
+ * @param codeParts the user's code: one ConfigMap, or the zip in parts when it is over one ConfigMap's
+ *                  ({@code CodeSteps.PART_BYTES}); empty when the submission has no code
  * @param <W>       Job or CronJob
  */
-public record RenderedSubmission<W extends HasMetadata>(String namespace, W workload, Secret secret, ConfigMap code) {
+public record RenderedSubmission<W extends HasMetadata>(String namespace, W workload, Secret secret,
+                                                        List<ConfigMap> codeParts) {
+
+    public RenderedSubmission {
+        codeParts = List.copyOf(codeParts);
+    }
+
+    /** The code ConfigMap when the code is one, its first part when in parts; {@code null} without code. */
+    public ConfigMap code() {
+        return codeParts.isEmpty() ? null : codeParts.getFirst();
+    }
 
     /** The same submission with another workload (e.g. one the pod security policy completed). */
     public RenderedSubmission<W> withWorkload(W other) {
-        return new RenderedSubmission<>(namespace, other, secret, code);
+        return new RenderedSubmission<>(namespace, other, secret, codeParts);
     }
 
     /** The same submission with the created Secret's name in the workload's env references. */
     public RenderedSubmission<W> withSecretName(String secretName) {
-        return new RenderedSubmission<>(namespace, JobRenderer.withSecretName(workload, secretName), secret, code);
+        return new RenderedSubmission<>(namespace, JobRenderer.withSecretName(workload, secretName), secret,
+                codeParts);
     }
 
-    /** The same submission with the created code ConfigMap's name in the workload's code volume. */
+    /** The same submission with the created code ConfigMap's name in the workload's code volume (one part). */
     public RenderedSubmission<W> withCodeConfigMapName(String configMapName) {
-        return new RenderedSubmission<>(namespace, JobRenderer.withCodeConfigMapName(workload, configMapName), secret,
-                code);
+        return withCodeConfigMapNames(List.of(configMapName));
+    }
+
+    /** The same submission with the created code ConfigMaps' names, in part order, in the workload's code volume. */
+    public RenderedSubmission<W> withCodeConfigMapNames(List<String> configMapNames) {
+        return new RenderedSubmission<>(namespace, JobRenderer.withCodeConfigMapNames(workload, configMapNames),
+                secret, codeParts);
     }
 
     /** Names the parts only: the Secret holds the caller's token. */
@@ -43,7 +62,7 @@ public record RenderedSubmission<W extends HasMetadata>(String namespace, W work
         return "RenderedSubmission[namespace=" + namespace
                 + ", workload=" + (workload == null ? null : workload.getKind() + " " + name(workload))
                 + ", secret=" + (secret == null ? null : name(secret) + " " + secret.getData().keySet())
-                + ", code=" + (code == null ? null : name(code)) + "]";
+                + ", code=" + codeParts.stream().map(RenderedSubmission::name).toList() + "]";
     }
 
     private static String name(HasMetadata object) {

@@ -139,26 +139,31 @@ public final class Submitter {
         List<HasMetadata> created = Collections.synchronizedList(new ArrayList<>());
         try {
             Secret secretTemplate = rendered.secret();
-            ConfigMap codeTemplate = rendered.code();
-            Parallel.Both<Secret, ConfigMap> parts = Parallel.both(
+            List<ConfigMap> codeTemplates = rendered.codeParts();
+            // The Secret and the code's ConfigMaps do not depend on each other: the Secret and the parts one after
+            // the other go at once.
+            Parallel.Both<Secret, List<ConfigMap>> parts = Parallel.both(
                     () -> secretTemplate == null ? null : remember(created, objects.create(namespace,
                             new SecretBuilder(secretTemplate).editMetadata().addToLabels(SUBMISSION_LABEL, id)
                                     .endMetadata().build())),
-                    () -> codeTemplate == null ? null : remember(created, objects.create(namespace,
-                            new ConfigMapBuilder(codeTemplate).editMetadata().addToLabels(SUBMISSION_LABEL, id)
-                                    .endMetadata().build())));
+                    () -> codeTemplates.stream().map(template -> remember(created, objects.create(namespace,
+                            new ConfigMapBuilder(template).editMetadata().addToLabels(SUBMISSION_LABEL, id)
+                                    .endMetadata().build()))).toList());
             Secret secret = parts.first();
-            ConfigMap code = parts.second();
+            List<ConfigMap> code = parts.second();
             if (secret != null) {
                 rendered = rendered.withSecretName(secret.getMetadata().getName());
             }
-            if (code != null) {
-                rendered = rendered.withCodeConfigMapName(code.getMetadata().getName());
+            if (!code.isEmpty()) {
+                rendered = rendered.withCodeConfigMapNames(code.stream().map(c -> c.getMetadata().getName()).toList());
             }
             W made = remember(created, create.apply(tagged(rendered.workload(), id)));
             OwnerReference owner = JobRenderer.ownerReference(made);
             Parallel.both(() -> secret == null ? null : setOwner(secret, owner),
-                    () -> code == null ? null : setOwner(code, owner));
+                    () -> {
+                        code.forEach(part -> setOwner(part, owner));
+                        return null;
+                    });
             return made;
         } catch (RuntimeException e) {
             rollBack(List.copyOf(created));

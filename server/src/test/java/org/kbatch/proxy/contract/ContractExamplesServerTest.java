@@ -162,7 +162,7 @@ class ContractExamplesServerTest {
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.getOutputStream().write(("POST /jobs/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Authorization: token alice-token\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + (2 << 20) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    + "Content-Length: " + (64 << 20) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
                     java.nio.charset.StandardCharsets.UTF_8));

@@ -374,6 +374,7 @@ class HelmChartTest {
                 () -> assertEquals("false", full.envValue("KBATCH_CREATE_USER_NAMESPACE")),
                 () -> assertEquals(app.path("job_extra_env"), JSON.readTree(full.envValue("KBATCH_JOB_EXTRA_ENV"))),
                 () -> assertEquals("2097152", full.envValue("KBATCH_MAX_REQUEST_BYTES"), "whole numbers stay whole"),
+                () -> assertEquals("16777216", full.envValue("KBATCH_MAX_CODE_BYTES")),
                 () -> assertEquals(app.at("/extra_env/JUPYTERHUB_OAUTH_ACCESS_SCOPES"),
                         JSON.readTree(full.envValue("JUPYTERHUB_OAUTH_ACCESS_SCOPES")), "lists become JSON"),
                 () -> assertEquals("-XX:MaxRAMPercentage=60", full.envValue("JAVA_TOOL_OPTIONS")),
@@ -393,6 +394,7 @@ class HelmChartTest {
     @Test
     void theUnzipImageIsPinnedAndPodsUseThePodNetworkByDefault() {
         assertEquals("busybox:1.36", defaults.envValue("KBATCH_INIT_CONTAINER_IMAGE"));
+        assertEquals("8388608", defaults.envValue("KBATCH_MAX_CODE_BYTES"));
         assertTrue(defaults.one("Deployment").at("/spec/template/spec/hostNetwork").isMissingNode(),
                 "no hostNetwork unless asked for");
     }

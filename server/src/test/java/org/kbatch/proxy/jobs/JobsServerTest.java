@@ -360,7 +360,9 @@ class JobsServerTest {
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString(huge)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode(), is(413));
-        assertThat(res.body(), is("{\"detail\":\"Request body too large\"}"));
+        // Only a submission's code may go over KBATCH_MAX_REQUEST_BYTES; this job has none.
+        assertThat(res.body(), is("{\"detail\":\"Request body too large: " + huge.length() + " bytes besides the"
+                + " code archive; at most 1048576 bytes are allowed (KBATCH_MAX_REQUEST_BYTES)\"}"));
         assertThat(MockCluster.secrets(client), empty());
     }
 

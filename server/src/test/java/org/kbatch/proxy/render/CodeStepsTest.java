@@ -1,5 +1,9 @@
 package org.kbatch.proxy.render;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import org.kbatch.proxy.testing.WireFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +30,7 @@ class CodeStepsTest {
         JobTemplateSpec withInit = new JobTemplateSpecBuilder(job()).editSpec().editTemplate().editSpec()
                 .addNewInitContainer().withName("users-init").withImage("x").endInitContainer()
                 .endSpec().endTemplate().endSpec().build();
-        JobTemplateSpec out = pure(withInit, j -> CodeSteps.addUnzipInitContainer(j, "my-job-", "registry.example/tools/busybox:1.36", "IfNotPresent"));
+        JobTemplateSpec out = pure(withInit, j -> CodeSteps.addUnzipInitContainer(j, "my-job-", "registry.example/tools/busybox:1.36", "IfNotPresent", 1));
         List<Container> inits = out.getSpec().getTemplate().getSpec().getInitContainers();
         assertEquals(List.of("my-job--init", "users-init"), inits.stream().map(Container::getName).toList());
         Container unzip = inits.getFirst();
@@ -44,19 +48,19 @@ class CodeStepsTest {
 
     @Test
     void initContainerNameFallsBackWhenNotAValidContainerName() {
-        assertEquals(CodeSteps.FALLBACK_INIT_CONTAINER_NAME, CodeSteps.addUnzipInitContainer(job(), "x".repeat(60) + "-", "busybox:1.36", "IfNotPresent")
+        assertEquals(CodeSteps.FALLBACK_INIT_CONTAINER_NAME, CodeSteps.addUnzipInitContainer(job(), "x".repeat(60) + "-", "busybox:1.36", "IfNotPresent", 1)
                 .getSpec().getTemplate().getSpec().getInitContainers().getFirst().getName());
-        assertEquals(CodeSteps.FALLBACK_INIT_CONTAINER_NAME, CodeSteps.addUnzipInitContainer(job(), "a.b", "busybox:1.36", "IfNotPresent")
+        assertEquals(CodeSteps.FALLBACK_INIT_CONTAINER_NAME, CodeSteps.addUnzipInitContainer(job(), "a.b", "busybox:1.36", "IfNotPresent", 1)
                 .getSpec().getTemplate().getSpec().getInitContainers().getFirst().getName());
-        assertEquals("fixed-init", CodeSteps.addUnzipInitContainer(job(), "fixed", "busybox:1.36", "IfNotPresent")
+        assertEquals("fixed-init", CodeSteps.addUnzipInitContainer(job(), "fixed", "busybox:1.36", "IfNotPresent", 1)
                 .getSpec().getTemplate().getSpec().getInitContainers().getFirst().getName());
-        assertEquals("kbatch-init", CodeSteps.addUnzipInitContainer(job(), null, "busybox:1.36", "IfNotPresent")
+        assertEquals("kbatch-init", CodeSteps.addUnzipInitContainer(job(), null, "busybox:1.36", "IfNotPresent", 1)
                 .getSpec().getTemplate().getSpec().getInitContainers().getFirst().getName());
     }
 
     @Test
     void codeVolumesAfterTheUsers() {
-        JobTemplateSpec out = pure(job(), CodeSteps::addCodeVolumes);
+        JobTemplateSpec out = pure(job(), j -> CodeSteps.addCodeVolumes(j, 1));
         List<Volume> volumes = out.getSpec().getTemplate().getSpec().getVolumes();
         assertEquals(List.of("data", "code-source-volume", "code-volume"),
                 volumes.stream().map(Volume::getName).toList());
@@ -74,7 +78,7 @@ class CodeStepsTest {
         JobTemplateSpec clash = new JobTemplateSpecBuilder(job()).editSpec().editTemplate().editSpec()
                 .addNewVolume().withName("code-volume").withNewEmptyDir().endEmptyDir().endVolume()
                 .endSpec().endTemplate().endSpec().build();
-        assertThrows(InvalidSubmissionException.class, () -> CodeSteps.addCodeVolumes(clash));
+        assertThrows(InvalidSubmissionException.class, () -> CodeSteps.addCodeVolumes(clash, 1));
     }
 
     @Test
@@ -111,7 +115,7 @@ class CodeStepsTest {
 
     @Test
     void configMapNameGoesIntoTheVolumeFoundByName() {
-        JobTemplateSpec withCode = CodeSteps.addCodeVolumes(job());
+        JobTemplateSpec withCode = CodeSteps.addCodeVolumes(job(), 1);
         // Put a user volume after ours: the volume is found by name, not by position.
         JobTemplateSpec reordered = new JobTemplateSpecBuilder(withCode).editSpec().editTemplate().editSpec()
                 .addNewVolume().withName("later").withNewConfigMap().withName("users-own").endConfigMap().endVolume()
@@ -126,5 +130,45 @@ class CodeStepsTest {
     @Test
     void configMapNameNeedsTheCodeVolume() {
         assertThrows(IllegalStateException.class, () -> CodeSteps.withCodeConfigMapName(job(), "x"));
+    }
+
+    @Test
+    void aZipOverOneConfigMapIsSpreadOverPartsThatTheInitContainerJoins() {
+        byte[] zip = new byte[2 * CodeSteps.PART_BYTES + 123];
+        new java.util.Random(7).nextBytes(zip);
+        ConfigMap code = new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+                .withGenerateName("my-job").endMetadata()
+                .withBinaryData(java.util.Map.of("code", java.util.Base64.getEncoder().encodeToString(zip))).build();
+        assertEquals(3, CodeSteps.partCount(code));
+
+        List<ConfigMap> parts = CodeSteps.codeConfigMaps(code, "kbatch-me", "me", "my-job-", 3);
+        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+        for (ConfigMap part : parts) {
+            byte[] piece = java.util.Base64.getDecoder().decode(part.getBinaryData().get("code"));
+            assertTrue(piece.length <= CodeSteps.PART_BYTES, "a part holds at most PART_BYTES");
+            joined.writeBytes(piece);
+            assertEquals("kbatch-me", part.getMetadata().getNamespace());
+            assertEquals("me", part.getMetadata().getLabels().get("kbatch.jupyter.org/username"));
+        }
+        assertArrayEquals(zip, joined.toByteArray());
+
+        JobTemplateSpec job = CodeSteps.withCodeConfigMapNames(CodeSteps.addCodeVolumes(job(), 3),
+                List.of("p0", "p1", "p2"));
+        var sources = job.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(CodeSteps.SOURCE_VOLUME)).findFirst().orElseThrow()
+                .getProjected().getSources();
+        assertEquals(List.of("p0 code.b64.part-000", "p1 code.b64.part-001", "p2 code.b64.part-002"),
+                sources.stream().map(p -> p.getConfigMap().getName() + " "
+                        + p.getConfigMap().getItems().getFirst().getPath()).toList());
+        String script = CodeSteps.addUnzipInitContainer(job(), "my-job-", "busybox:1.36", "IfNotPresent", 3)
+                .getSpec().getTemplate().getSpec().getInitContainers().getFirst().getArgs().get(1);
+        assertTrue(script.contains("cat /code-zipped/code.b64.part-* > /code/.kbatch-code.zip"), script);
+    }
+
+    @Test
+    void aZipOfOneConfigMapStaysOnePart() {
+        assertEquals(1, CodeSteps.partCount(Samples.code()));
+        assertEquals(List.of(Samples.code().getBinaryData()), CodeSteps.codeConfigMaps(Samples.code(), "ns", "me",
+                "p-", 1).stream().map(ConfigMap::getBinaryData).toList());
     }
 }
