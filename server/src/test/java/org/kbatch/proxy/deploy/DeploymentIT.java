@@ -200,6 +200,11 @@ class DeploymentIT {
                 cluster.admin(), url, hub.get("HUB_ALICE_TOKEN"), "kbatch-alice").run();
         REPORT.add("The CLI through the chart's pod (user alice):");
         REPORT.addAll(steps);
+        List<String> features = new JobFeaturesScenario(new KbatchCli(Files.createDirectories(
+                work.resolve("features-cli"))), cluster.admin(), url, hub.get("HUB_ALICE_TOKEN"), "kbatch-alice").run();
+        REPORT.add("Job reports, waiting, 5 MiB of code and cronjob triggers through the chart's pod (user alice):");
+        REPORT.addAll(features);
+        Files.writeString(Path.of("target/job-features.md"), String.join("\n", features) + "\n");
         assertThat("the quota was created in the user's namespace", cluster.admin().resourceQuotas()
                 .inNamespace("kbatch-alice").withName("kbatch-user-quota").get(), notNullValue());
         // Everything of alice's is deleted: the namespace the proxy created is removed once it was empty for 20 s.
