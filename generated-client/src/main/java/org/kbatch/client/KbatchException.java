@@ -84,6 +84,25 @@ public class KbatchException extends ApiException {
         return detail;
     }
 
+    /**
+     * How long to wait before trying again, when the proxy says (a 429 of a per-user limit such as
+     * {@code KBATCH_MAX_ACTIVE_JOBS} sends {@code Retry-After}).
+     *
+     * @return the wait, or empty when the answer gave none
+     */
+    public java.util.Optional<java.time.Duration> retryAfter() {
+        if (getResponseHeaders() == null) {
+            return java.util.Optional.empty();
+        }
+        return getResponseHeaders().firstValue("Retry-After").flatMap(value -> {
+            try {
+                return java.util.Optional.of(java.time.Duration.ofSeconds(Long.parseLong(value.strip())));
+            } catch (NumberFormatException e) {
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
     private static String message(int status, String detail) {
         return status == 0 ? "kbatch: no answer: " + detail : "kbatch: " + status + " " + detail;
     }

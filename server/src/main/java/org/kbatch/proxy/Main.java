@@ -43,6 +43,7 @@ import org.kbatch.proxy.report.JobStatusReader;
 import org.kbatch.proxy.service.ServiceEndpoints;
 import org.kbatch.proxy.submit.Quotas;
 import org.kbatch.proxy.submit.Submitter;
+import org.kbatch.proxy.submit.UserLimits;
 import org.kbatch.proxy.tenancy.Ownership;
 import org.kbatch.proxy.tenancy.Tenancy;
 import org.kbatch.proxy.wire.WireCodec;
@@ -153,7 +154,7 @@ public final class Main {
 
     /** Every route of the service, under the prefix; {@code GET /} answers outside it too. */
     public static void routing(HttpRouting.Builder routing, ProxyConfig config, Components parts) {
-        ServiceEndpoints service = new ServiceEndpoints(config.profiles());
+        ServiceEndpoints service = new ServiceEndpoints(config.profiles(), parts.tenancy());
         String prefix = config.prefix();
         ErrorResponses.register(routing);
         routing.addFilter(new RequestMetrics(parts.metrics(), prefix));
@@ -213,6 +214,7 @@ public final class Main {
                     WireCodec.create(),
                     new Submitter(objects, namespaces, settings,
                             new PodSecurityPolicy(config.podSecurity(), config.allowServiceAccounts()),
+                            config.policies(), new UserLimits(pages),
                             new Quotas(objects, config.userResourceQuota(), config.userLimitRange()),
                             Duration.ofSeconds(3 * config.kubernetesTimeoutSeconds())),
                     metrics,

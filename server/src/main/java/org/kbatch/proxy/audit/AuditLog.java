@@ -47,10 +47,11 @@ public final class AuditLog implements Filter {
             chain.proceed();
             return;
         }
-        ErrorResponses.proceed(chain, res, (status, nanos) -> log(req, action, status, nanos / 1_000_000));
+        ErrorResponses.proceed(chain, res, (status, nanos, failure) -> log(req, action, status, nanos / 1_000_000,
+                ErrorResponses.refusedBy(req, failure).orElse(null)));
     }
 
-    private void log(ServerRequest req, String action, int status, long millis) {
+    private void log(ServerRequest req, String action, int status, long millis, String refusedBy) {
         String user = req.context().get(Authenticated.class).map(a -> a.user().name()).orElse(null);
         String name = req.context().get(Subject.class).map(Subject::name).orElseGet(() -> lastSegment(req, action));
         Map<String, Object> line = new LinkedHashMap<>();
@@ -61,6 +62,10 @@ public final class AuditLog implements Filter {
         line.put("name", name);
         line.put("status", status);
         line.put("outcome", status < 400 ? "success" : "failure");
+        if (refusedBy != null) {
+            // Which of the operator's rules refused it (KBATCH_ALLOWED_IMAGES, KBATCH_MAX_ACTIVE_JOBS, ...).
+            line.put("refused_by", refusedBy);
+        }
         line.put("duration_ms", millis);
         LOG.log(status < 500 ? Level.INFO : Level.WARNING, Json.MAPPER.writeValueAsString(line));
     }
@@ -73,6 +78,9 @@ public final class AuditLog implements Filter {
         boolean collection = rest.equals("/jobs") || rest.equals("/jobs/") || rest.equals("/cronjobs") || rest.equals("/cronjobs/");
         if (method.equals(Method.POST) && collection) {
             return rest.startsWith("/jobs") ? "submit-job" : "submit-cronjob";
+        }
+        if (method.equals(Method.POST) && rest.startsWith("/cronjobs/") && rest.replaceAll("/+$", "").endsWith("/jobs")) {
+            return "trigger-cronjob";
         }
         if (method.equals(Method.DELETE) && !collection && (rest.startsWith("/jobs/") || rest.startsWith("/cronjobs/"))) {
             return rest.startsWith("/jobs/") ? "delete-job" : "delete-cronjob";

@@ -1,5 +1,6 @@
 package org.kbatch.proxy.caller;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,13 +12,31 @@ import java.util.Objects;
  * @param token     the token they called with: it becomes their jobs' {@code JUPYTERHUB_API_TOKEN}, so a job can
  *                  talk to the hub as them; {@code null} or empty adds none
  * @param placement their namespace, and whether it is shared with other users
+ * @param groups    their JupyterHub groups, in the hub's order (they choose the operator's per-group rules)
  */
-public record Caller(String username, String token, Placement placement) {
+public record Caller(String username, String token, Placement placement, List<String> groups) {
 
     public Caller {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(placement, "placement");
         Objects.requireNonNull(placement.namespace(), "namespace");
+        groups = groups == null ? List.of() : List.copyOf(groups);
+    }
+
+    /** A caller in no group. */
+    public Caller(String username, String token, Placement placement) {
+        this(username, token, placement, List.of());
+    }
+
+    /**
+     * The group a template's {@code {group}} names: the one whose namespace the caller's jobs go to, else their first
+     * group in the hub's order; empty when they are in none.
+     */
+    public String group() {
+        if (placement.group() != null) {
+            return placement.group();
+        }
+        return groups.isEmpty() ? "" : groups.getFirst();
     }
 
     /** Where the caller's objects go: their own namespace, or a shared one the admin chose. */

@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.config.Config;
+import org.kbatch.proxy.policy.GroupPolicies;
 import org.kbatch.proxy.policy.PodSecurityLevel;
 import org.kbatch.proxy.naming.KubernetesNames;
+import org.kbatch.proxy.render.Placeholders;
 import org.kbatch.proxy.render.RenderSettings;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -60,6 +62,12 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *                                 submission may carry; over 1 MB it is spread over several ConfigMaps
  * @param jsonLogs                 {@code KBATCH_LOG_FORMAT}: {@code text} (default) or {@code json}, one JSON object
  *                                 per log line
+ * @param policies                 the operator's rules: {@code KBATCH_ALLOWED_IMAGES}, {@code KBATCH_MAX_ACTIVE_JOBS},
+ *                                 {@code KBATCH_MAX_CRONJOBS}, {@code KBATCH_MAX_CONTAINER_RESOURCES},
+ *                                 {@code KBATCH_DEFAULT_CONTAINER_RESOURCES},
+ *                                 {@code KBATCH_DEFAULT_ACTIVE_DEADLINE_SECONDS},
+ *                                 {@code KBATCH_MAX_ACTIVE_DEADLINE_SECONDS}, and per group
+ *                                 {@code KBATCH_GROUP_POLICIES} (read by {@code OperatorPolicies})
  */
 public record ProxyConfig(String host,
                           int port,
@@ -84,7 +92,8 @@ public record ProxyConfig(String host,
                           java.time.Duration deleteEmptyNamespacesAfter,
                           String initContainerImage,
                           long maxCodeBytes,
-                          boolean jsonLogs) {
+                          boolean jsonLogs,
+                          GroupPolicies policies) {
 
     /** {@code KBATCH_MAX_CODE_BYTES}'s default, 8 MiB, and its largest value, 256 MiB. */
     public static final long DEFAULT_MAX_CODE_BYTES = 8L * 1024 * 1024;
@@ -100,7 +109,7 @@ public record ProxyConfig(String host,
                 .or(() -> string(config, "JUPYTERHUB_SERVICE_PREFIX"))
                 .map(ProxyConfig::normalisePrefix)
                 .orElse("");
-        return new ProxyConfig(
+        ProxyConfig parsed = new ProxyConfig(
                 listenerSetting(config, "KBATCH_HOST", "server.host").orElse("0.0.0.0"),
                 listenerPort(config),
                 string(config, "JUPYTERHUB_API_URL").map(u -> u.replaceAll("/+$", "")).orElse(null),
@@ -125,7 +134,22 @@ public record ProxyConfig(String host,
                         .map(raw -> duration("KBATCH_DELETE_EMPTY_NAMESPACES_AFTER", raw)).orElse(null),
                 imageReference(config, "KBATCH_INIT_CONTAINER_IMAGE", RenderSettings.DEFAULT_INIT_IMAGE),
                 number(config, "KBATCH_MAX_CODE_BYTES", DEFAULT_MAX_CODE_BYTES, 1024, MAX_CODE_BYTES),
-                jsonLogs(config));
+                jsonLogs(config),
+                OperatorPolicies.from(config));
+        requireKnownPlaceholders("KBATCH_JOB_TEMPLATE_FILE", parsed.jobTemplate());
+        requireKnownPlaceholders("KBATCH_PROFILE_FILE", JSON.convertValue(parsed.profiles(), Object.class));
+        requireKnownPlaceholders("KBATCH_JOB_EXTRA_ENV", List.copyOf(parsed.jobExtraEnv().values()));
+        return parsed;
+    }
+
+    /** A lower-case name in braces that is no placeholder is a typo that would reach every job: stop at startup. */
+    private static void requireKnownPlaceholders(String variable, Object tree) {
+        List<String> unknown = Placeholders.unknown(tree);
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(variable, "unknown placeholder " + String.join(", ", unknown)
+                    + "; the placeholders are " + Placeholders.NAMES.stream().sorted().map(n -> "{" + n + "}")
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
     }
 
     /** Fails unless a hub is configured: without one no token can be checked. */
@@ -137,7 +161,7 @@ public record ProxyConfig(String host,
         return this;
     }
 
-    private static Optional<String> string(Config config, String name) {
+    static Optional<String> string(Config config, String name) {
         return config.get(name).asString().asOptional().map(String::strip).filter(s -> !s.isEmpty());
     }
 
@@ -174,7 +198,7 @@ public record ProxyConfig(String host,
         return raw.isEmpty() ? defaultValue : wholeNumber(name, raw.get(), min, max);
     }
 
-    private static long wholeNumber(String name, String raw, long min, long max) {
+    static long wholeNumber(String name, String raw, long min, long max) {
         try {
             long value = Long.parseLong(raw);
             if (value < min || value > max) {

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.kbatch.proxy.api.CronjobsService;
 import org.kbatch.proxy.audit.AuditLog;
+import org.kbatch.proxy.caller.Caller;
 import org.kbatch.proxy.http.Callers;
 import org.kbatch.proxy.tenancy.Ownership;
 import org.kbatch.proxy.tenancy.Tenancy;
@@ -22,7 +23,6 @@ import org.kbatch.proxy.http.BodyLimits;
 import org.kbatch.proxy.api.model.CronJobPatch;
 import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.kube.KubernetesObjects;
-import org.kbatch.proxy.render.JobRenderer;
 
 /**
  * {@code cronjobs/}: list, submit, show and delete the caller's cronjobs; pause and resume them ({@code PATCH} with
@@ -81,9 +81,9 @@ public final class CronJobsEndpoints extends CronjobsService {
 
     @Override
     protected void handleTriggerCronJob(ServerRequest request, ServerResponse response, String cronjobName) {
-        Scope scope = Scope.of(Callers.of(request, tenancy));
-        var cronJob = ownership.getCronJob(scope, Names.objectName("cronjob", cronjobName));
-        var created = objects.create(scope.namespace(), JobRenderer.manualRun(cronJob));
+        Caller caller = Callers.of(request, tenancy);
+        var cronJob = ownership.getCronJob(Scope.of(caller), Names.objectName("cronjob", cronjobName));
+        var created = submitter.trigger(caller, cronJob);
         AuditLog.subject(request, created.getMetadata().getName());
         Json.send(response, 200, codec.write(created));
     }

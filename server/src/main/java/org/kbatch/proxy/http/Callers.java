@@ -18,7 +18,7 @@ public final class Callers {
     /** The caller of this request, placed by the tenancy rules (and kept in the request's context for the audit log). */
     public static Caller of(ServerRequest req, Tenancy tenancy) {
         Authenticated a = AuthFilter.caller(req);
-        Caller caller = new Caller(a.user().name(), a.token(), tenancy.place(a.user()));
+        Caller caller = new Caller(a.user().name(), a.token(), tenancy.place(a.user()), a.user().groups());
         req.context().register(caller);
         return caller;
     }

@@ -3,6 +3,7 @@ package org.kbatch.proxy.http;
 import java.lang.System.Logger.Level;
 
 import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
@@ -10,8 +11,10 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
 import jakarta.validation.ValidationException;
 import org.kbatch.proxy.errors.ApiException;
+import org.kbatch.proxy.errors.Refusal;
 import org.kbatch.proxy.auth.HubUnavailableException;
 
 /**
@@ -68,7 +71,8 @@ public final class ErrorResponses {
     /** What a filter learns of a request once the rest of the chain has run. */
     @FunctionalInterface
     public interface Outcome {
-        void record(int status, long nanos);
+        /** @param failure what failed the request, or {@code null} */
+        void record(int status, long nanos, Throwable failure);
     }
 
     /**
@@ -79,15 +83,28 @@ public final class ErrorResponses {
     public static void proceed(FilterChain chain, RoutingResponse res, Outcome outcome) {
         long start = System.nanoTime();
         int status = 500;
+        Throwable failure = null;
         try {
             chain.proceed();
             status = res.status().code();
         } catch (RuntimeException e) {
             status = statusOf(e);
+            failure = e;
             throw e;
         } finally {
-            outcome.record(status, System.nanoTime() - start);
+            outcome.record(status, System.nanoTime() - start, failure);
         }
+    }
+
+    /**
+     * The rule of the operator's that refused this request, if one did: seen as the failure itself, or (once the
+     * error handler has answered it) in the request's context.
+     */
+    public static java.util.Optional<String> refusedBy(ServerRequest req, Throwable failure) {
+        if (failure instanceof Refusal refusal) {
+            return java.util.Optional.of(refusal.rule());
+        }
+        return req.context().get(Refusal.class).map(Refusal::rule);
     }
 
     /** The status a failure is answered with (filters see the failure before it is answered). */
@@ -106,7 +123,16 @@ public final class ErrorResponses {
     }
 
     public static void register(HttpRouting.Builder routing) {
-        routing.error(ApiException.class, (req, res, e) -> Json.detail(res, e.status(), e.detail()))
+        routing.error(ApiException.class, (req, res, e) -> {
+                    if (e instanceof Refusal refusal) {
+                        // The metrics and audit filters read which rule refused the request from its context.
+                        req.context().register(refusal);
+                        if (refusal.retryAfterSeconds() > 0) {
+                            res.header(HeaderNames.RETRY_AFTER, String.valueOf(refusal.retryAfterSeconds()));
+                        }
+                    }
+                    Json.detail(res, e.status(), e.detail());
+                })
                 .error(HubUnavailableException.class, (req, res, e) -> Json.detail(res, 503, e.getMessage()))
                 .error(ValidationException.class, (req, res, e) -> Json.detail(res, 422, validationDetail(e)))
                 .error(HttpException.class, (req, res, e) -> {

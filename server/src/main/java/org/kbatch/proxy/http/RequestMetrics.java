@@ -27,8 +27,10 @@ public final class RequestMetrics implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        ErrorResponses.proceed(chain, res, (status, nanos) ->
-                metrics.request(route(req.path().path()), req.prologue().method().text(), status, nanos));
+        ErrorResponses.proceed(chain, res, (status, nanos, failure) -> {
+            metrics.request(route(req.path().path()), req.prologue().method().text(), status, nanos);
+            ErrorResponses.refusedBy(req, failure).ifPresent(metrics::refusal);
+        });
     }
 
     String route(String path) {

@@ -122,6 +122,22 @@ public final class Pages {
         return list;
     }
 
+    /** Every job in the scope, all pages read (for counting a user's jobs). */
+    public List<io.fabric8.kubernetes.api.model.batch.v1.Job> everyJob(Scope scope) {
+        List<io.fabric8.kubernetes.api.model.batch.v1.Job> items = new ArrayList<>();
+        all(options -> metrics.kubernetes("list-jobs", () -> scope.restrict(client.batch().v1().jobs()
+                .inNamespace(scope.namespace())).list(options)), items);
+        return items;
+    }
+
+    /** Every cronjob in the scope, all pages read. */
+    public List<io.fabric8.kubernetes.api.model.batch.v1.CronJob> everyCronJob(Scope scope) {
+        List<io.fabric8.kubernetes.api.model.batch.v1.CronJob> items = new ArrayList<>();
+        all(options -> metrics.kubernetes("list-cronjobs", () -> scope.restrict(client.batch().v1().cronjobs()
+                .inNamespace(scope.namespace())).list(options)), items);
+        return items;
+    }
+
     /** Reads page after page into {@code into}; answers the list metadata (its resource version, no continue). */
     private static <T extends HasMetadata, L extends KubernetesResourceList<T>> ListMeta all(
             Function<ListOptions, L> page, List<T> into) {

@@ -21,7 +21,8 @@ import io.helidon.metrics.api.Timer;
  *       or {@code unreachable});</li>
  *   <li>{@code kbatch_hub_lookups} — token lookups at the hub by outcome; {@code kbatch_token_cache} — cache hits and
  *       misses, and {@code kbatch_token_cache_hit_ratio};</li>
- *   <li>{@code kbatch_log_streams_active} — followed logs being streamed now.</li>
+ *   <li>{@code kbatch_log_streams_active} — followed logs being streamed now;</li>
+ *   <li>{@code kbatch_refusals_total} — submissions the operator's rules refused, by {@code rule}.</li>
  * </ul>
  * One instance is shared; meters are registered in Helidon's global registry once and looked up cheaply after.
  */
@@ -100,6 +101,12 @@ public final class ProxyMetrics {
     public void hubLookup(String outcome) {
         registry.getOrCreate(Counter.builder("kbatch_hub_lookups").tags(tags("outcome", outcome))
                 .description("Token lookups at JupyterHub by outcome")).increment();
+    }
+
+    /** A submission the operator's rules refused, by the rule ({@code max_active_jobs}, {@code allowed_images}, ...). */
+    public void refusal(String rule) {
+        registry.getOrCreate(Counter.builder("kbatch_refusals").tags(tags("rule", rule))
+                .description("Submissions refused by the operator's rules, by rule")).increment();
     }
 
     public void tokenCache(boolean hit) {

@@ -3,7 +3,6 @@ package org.kbatch.proxy.policy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
@@ -11,17 +10,12 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.SELinuxOptions;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Sysctl;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.WindowsSecurityContextOptions;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import org.kbatch.proxy.errors.ApiException;
 
 /**
@@ -71,7 +65,7 @@ public final class PodSecurityPolicy {
         if (level != PodSecurityLevel.RESTRICTED) {
             return workload;
         }
-        return editPodSpec(workload, PodSecurityPolicy::restrictedDefaults);
+        return PodSpecs.editPodSpec(workload, PodSecurityPolicy::restrictedDefaults);
     }
 
     /** Rejects the workload with a 422 naming every violation, or returns it unchanged. */
@@ -86,8 +80,8 @@ public final class PodSecurityPolicy {
 
     /** Every violation as {@code path: rule}, empty when the workload complies. */
     public List<String> violations(HasMetadata workload) {
-        PodSpec pod = podSpec(workload);
-        String base = workload instanceof CronJob ? "job.spec.job_template.spec.template.spec" : "job.spec.template.spec";
+        PodSpec pod = PodSpecs.podSpec(workload);
+        String base = PodSpecs.podPath(workload);
         List<String> out = new ArrayList<>();
         if (pod == null) {
             return out;
@@ -293,35 +287,4 @@ public final class PodSecurityPolicy {
         }
         return pod;
     }
-
-    private static PodSpec podSpec(HasMetadata workload) {
-        PodTemplateSpec template = null;
-        if (workload instanceof Job job && job.getSpec() != null) {
-            template = job.getSpec().getTemplate();
-        } else if (workload instanceof CronJob cronJob && cronJob.getSpec() != null
-                && cronJob.getSpec().getJobTemplate() != null && cronJob.getSpec().getJobTemplate().getSpec() != null) {
-            template = cronJob.getSpec().getJobTemplate().getSpec().getTemplate();
-        }
-        return template == null ? null : template.getSpec();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <W extends HasMetadata> W editPodSpec(W workload, UnaryOperator<PodSpec> edit) {
-        if (workload instanceof Job job) {
-            if (podSpec(job) == null) {
-                return workload;
-            }
-            return (W) new JobBuilder(job).editSpec().editTemplate().withSpec(edit.apply(podSpec(job))).endTemplate()
-                    .endSpec().build();
-        }
-        if (workload instanceof CronJob cronJob) {
-            if (podSpec(cronJob) == null) {
-                return workload;
-            }
-            return (W) new CronJobBuilder(cronJob).editSpec().editJobTemplate().editSpec().editTemplate()
-                    .withSpec(edit.apply(podSpec(cronJob))).endTemplate().endSpec().endJobTemplate().endSpec().build();
-        }
-        return workload;
-    }
-
 }

@@ -1,7 +1,7 @@
 package org.kbatch.proxy.render;
 
 import java.util.List;
-
+import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -43,13 +43,16 @@ public final class JobRenderer {
         String baseName = Models.baseName(workload.getMetadata());
         String companionPrefix = Models.companionPrefix(workload.getMetadata());
 
+        // {username}, {namespace}, ... in the admin's template and extra env stand for this caller's values.
+        Map<String, String> placeholders = Placeholders.of(caller);
+
         JobTemplateSpec job = Workloads.jobPart(workload);
-        job = TemplateMerge.mergeAdminTemplate(job, settings.jobTemplate());
+        job = TemplateMerge.mergeAdminTemplate(job, Placeholders.expandTree(settings.jobTemplate(), placeholders));
         job = JobSteps.requireContainers(job);
         job = JobSteps.forceNamespace(job, namespace);
         job = JobSteps.addUsernameAnnotation(job, username);
         job = JobSteps.addUsernameLabel(job, label);
-        job = JobSteps.addExtraEnv(job, settings.extraEnv());
+        job = JobSteps.addExtraEnv(job, Placeholders.expandValues(settings.extraEnv(), placeholders));
         job = JobSteps.addJupyterImageEnv(job);
         job = JobSteps.addApiTokenEnv(job, caller.token());
         job = JobSteps.setTtlSecondsAfterFinished(job, settings.ttlSecondsAfterFinished());

@@ -15,7 +15,10 @@ import tools.jackson.databind.node.ObjectNode;
  * Merging the administrator's job template ({@code KBATCH_JOB_TEMPLATE_FILE}) into a submitted job, as the reference's
  * {@code merge_json_objects} does: objects are merged key by key with the template's value winning, lists are
  * concatenated (the user's items first), anything else is replaced by the template's value. The template's
- * {@code null}s are skipped, as the reference strips them from the template first.
+ * {@code null}s are skipped, as the reference strips them from the template first. One addition: a template
+ * container (or init container) named like one of the user's is merged into it, so a template can give the CLI's
+ * container {@code job} a volume mount (where the reference would add a second container of that name, which the API
+ * server refuses).
  *
  * <p>Only the template's {@code metadata} and {@code spec} are merged, into the job part: a Job's own metadata and
  * spec, or a CronJob's {@code spec.jobTemplate}. (The reference merges the template into the CronJob object itself,
@@ -41,7 +44,7 @@ final class TemplateMerge {
         for (String key : MERGED_KEYS) {
             JsonNode templateValue = templateTree.get(key);
             if (templateValue != null && !templateValue.isNull()) {
-                merged.set(key, merge(merged.get(key), templateValue));
+                merged.set(key, merge(key, merged.get(key), templateValue));
             }
         }
         return Models.SERIALIZATION.convertValue(merged, JobTemplateSpec.class);
@@ -52,21 +55,51 @@ final class TemplateMerge {
      * arrays concatenate (user's first), otherwise the template's value is taken.
      */
     static JsonNode merge(JsonNode user, JsonNode template) {
+        return merge("", user, template);
+    }
+
+    /**
+     * The same, knowing the key the values sit under: a template's entry in {@code containers} or
+     * {@code initContainers} with the name of one of the user's is merged into that one instead of added beside it
+     * (two containers of one name would be refused by the API server). So a template can mount a volume into the
+     * CLI's container, {@code job}: the home-directory recipe.
+     */
+    private static JsonNode merge(String key, JsonNode user, JsonNode template) {
         if (user != null && user.isObject() && template.isObject()) {
             ObjectNode out = ((ObjectNode) user).deepCopy();
             template.properties().forEach(e -> {
                 if (!e.getValue().isNull()) {
-                    out.set(e.getKey(), merge(user.get(e.getKey()), e.getValue()));
+                    out.set(e.getKey(), merge(e.getKey(), user.get(e.getKey()), e.getValue()));
                 }
             });
             return out;
         }
         if (user != null && user.isArray() && template.isArray()) {
             ArrayNode out = ((ArrayNode) user).deepCopy();
-            template.values().forEach(v -> out.add(v.deepCopy()));
+            boolean byName = key.equals("containers") || key.equals("initContainers");
+            template.values().forEach(v -> {
+                int same = byName ? indexByName(out, v.path("name").asString(null)) : -1;
+                if (same >= 0) {
+                    out.set(same, merge("", out.get(same), v));
+                } else {
+                    out.add(v.deepCopy());
+                }
+            });
             return out;
         }
         return withoutNulls(template);
+    }
+
+    private static int indexByName(ArrayNode items, String name) {
+        if (name == null) {
+            return -1;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            if (name.equals(items.get(i).path("name").asString(null))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The camelCase template map (parsed YAML) as a JSON tree, the merge's input. */

@@ -9,16 +9,26 @@ import org.kbatch.proxy.api.model.Message;
 import org.kbatch.proxy.api.model.User;
 import org.kbatch.proxy.auth.AuthFilter;
 import org.kbatch.proxy.auth.HubUser;
+import org.kbatch.proxy.caller.Caller;
+import org.kbatch.proxy.http.Callers;
 import org.kbatch.proxy.http.Json;
+import org.kbatch.proxy.render.Placeholders;
+import org.kbatch.proxy.tenancy.Tenancy;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /}, {@code GET authorized} and {@code GET profiles/}. */
+/** {@code GET /}, {@code GET authorized} and {@code GET profiles/} (with the caller's values for the placeholders). */
 public final class ServiceEndpoints extends ServiceService {
 
     private final byte[] profilesJson;
+    /** The profiles as a plain tree when they hold per-user placeholders, else {@code null}. */
+    private final Object perUserProfiles;
+    private final Tenancy tenancy;
 
-    public ServiceEndpoints(JsonNode profiles) {
+    public ServiceEndpoints(JsonNode profiles, Tenancy tenancy) {
         this.profilesJson = Json.MAPPER.writeValueAsBytes(profiles);
+        Object tree = Json.MAPPER.convertValue(profiles, Object.class);
+        this.perUserProfiles = Placeholders.any(tree) ? tree : null;
+        this.tenancy = tenancy;
     }
 
     @Override
@@ -46,7 +56,13 @@ public final class ServiceEndpoints extends ServiceService {
 
     @Override
     protected void handleGetProfiles(ServerRequest request, ServerResponse response) {
-        Json.send(response, 200, profilesJson);
+        // Per-user values need to know the user: the CLI fetches profiles without a token and gets them as written.
+        if (perUserProfiles == null || AuthFilter.optionalCaller(request).isEmpty()) {
+            Json.send(response, 200, profilesJson);
+            return;
+        }
+        Caller caller = Callers.of(request, tenancy);
+        Json.send(response, Placeholders.expandTree(perUserProfiles, Placeholders.of(caller)));
     }
 
     /** The generated service prints a farewell on stop; a server's stdout is not the place for it. */

@@ -22,8 +22,14 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.kbatch.proxy.caller.Caller;
 import org.kbatch.proxy.kube.KubernetesObjects;
 import org.kbatch.proxy.kube.Namespaces;
+import org.kbatch.proxy.policy.AllowedImages;
 import org.kbatch.proxy.policy.ApiServerRules;
+import org.kbatch.proxy.policy.ContainerResources;
+import org.kbatch.proxy.policy.Deadlines;
+import org.kbatch.proxy.policy.GroupPolicies;
+import org.kbatch.proxy.policy.OperatorPolicy;
 import org.kbatch.proxy.policy.PodSecurityPolicy;
+import org.kbatch.proxy.policy.SharedNamespaceReferences;
 import org.kbatch.proxy.policy.SubmissionRules;
 import org.kbatch.proxy.tenancy.SharedNamespaces;
 import org.kbatch.proxy.render.JobRenderer;
@@ -52,39 +58,74 @@ public final class Submitter {
 
     private final RenderSettings settings;
     private final PodSecurityPolicy policy;
+    private final GroupPolicies rules;
+    private final UserLimits limits;
     private final Quotas quotas;
     private final Duration lateSweepDelay;
 
     /**
+     * @param rules          the operator's rules (allowed images, resources, deadlines, limits), per group
      * @param lateSweepDelay when to look once more for objects of a failed submission (longer than a Kubernetes call
      *                       may take)
      */
     public Submitter(KubernetesObjects objects, Namespaces namespaces, RenderSettings settings, PodSecurityPolicy policy,
-                     Quotas quotas, Duration lateSweepDelay) {
+                     GroupPolicies rules, UserLimits limits, Quotas quotas, Duration lateSweepDelay) {
         this.objects = objects;
         this.namespaces = namespaces;
         this.settings = settings;
         this.policy = policy;
+        this.rules = rules;
+        this.limits = limits;
         this.quotas = quotas;
         this.lateSweepDelay = lateSweepDelay;
     }
 
     public Job submit(Caller caller, JobSubmission submission) {
         Job job = requireJob(submission.job());
-        SubmissionRules.check(job, "Job", submission.code());
-        ApiServerRules.check(job, submission.code(), caller.placement().shared());
+        OperatorPolicy mine = rules.forUser(caller.groups());
+        check(caller, job, "Job", submission.code(), mine);
         RenderedSubmission<Job> rendered = JobRenderer.render(SharedNamespaces.uniqueName(job, caller.placement()),
                 submission.code(), caller, settings);
-        return submit(caller, rendered, created -> objects.create(rendered.namespace(), created));
+        RenderedSubmission<Job> ruled = applyRules(rendered, mine);
+        return limits.job(caller, mine,
+                () -> submit(caller, ruled, created -> objects.create(ruled.namespace(), created)));
     }
 
     public CronJob submit(Caller caller, CronJobSubmission submission) {
         CronJob cronJob = requireJob(submission.job());
-        SubmissionRules.check(cronJob, "CronJob", submission.code());
-        ApiServerRules.check(cronJob, submission.code(), caller.placement().shared());
+        OperatorPolicy mine = rules.forUser(caller.groups());
+        check(caller, cronJob, "CronJob", submission.code(), mine);
         RenderedSubmission<CronJob> rendered = JobRenderer.render(
                 SharedNamespaces.uniqueName(cronJob, caller.placement()), submission.code(), caller, settings);
-        return submit(caller, rendered, created -> objects.create(rendered.namespace(), created));
+        RenderedSubmission<CronJob> ruled = applyRules(rendered, mine);
+        return limits.cronJob(caller, mine,
+                () -> submit(caller, ruled, created -> objects.create(ruled.namespace(), created)));
+    }
+
+    /**
+     * A job started now from one of the caller's cronjobs ({@code kubectl create job --from=cronjob/NAME}); it counts
+     * towards {@code max_active_jobs}.
+     */
+    public Job trigger(Caller caller, CronJob cronJob) {
+        OperatorPolicy mine = rules.forUser(caller.groups());
+        return limits.job(caller, mine, () -> objects.create(cronJob.getMetadata().getNamespace(),
+                JobRenderer.manualRun(cronJob)));
+    }
+
+    /** What the user submitted, before rendering: its shape, what the API server would refuse, the operator's rules. */
+    private static void check(Caller caller, HasMetadata workload, String kind, ConfigMap code, OperatorPolicy mine) {
+        SubmissionRules.check(workload, kind, code);
+        ApiServerRules.check(workload, code, caller.placement().shared());
+        SharedNamespaceReferences.check(workload, caller.placement().shared());
+        AllowedImages.check(workload, mine);
+    }
+
+    /** The rendered job with the operator's default resources and deadline, checked against their maximums. */
+    private static <W extends HasMetadata> RenderedSubmission<W> applyRules(RenderedSubmission<W> rendered,
+                                                                           OperatorPolicy mine) {
+        W workload = Deadlines.apply(ContainerResources.withDefaults(rendered.workload(), mine), mine);
+        ContainerResources.check(workload, mine);
+        return rendered.withWorkload(workload);
     }
 
     private <W extends HasMetadata> W submit(Caller caller, RenderedSubmission<W> rendered,

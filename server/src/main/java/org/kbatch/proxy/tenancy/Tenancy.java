@@ -1,8 +1,6 @@
 package org.kbatch.proxy.tenancy;
 
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.kbatch.proxy.auth.HubUser;
 import org.kbatch.proxy.caller.Placement;
@@ -37,9 +35,11 @@ public final class Tenancy {
     }
 
     public Placement place(HubUser user) {
-        Optional<String> byGroup = groupNamespace(user.groups());
-        if (byGroup.isPresent()) {
-            return new Placement(byGroup.get(), true, false);
+        for (String group : user.groups()) {
+            String namespace = namespaceByGroup.get(group);
+            if (namespace != null) {
+                return new Placement(namespace, true, false, group);
+            }
         }
         if (jobNamespace != null) {
             return new Placement(jobNamespace, true, false);
@@ -48,15 +48,5 @@ public final class Tenancy {
             throw new ApiException(403, "User " + user.name() + " is in no group that has a kbatch namespace");
         }
         return new Placement(UserNamespace.of(user.name()), false, createUserNamespace);
-    }
-
-    private Optional<String> groupNamespace(List<String> groups) {
-        for (String group : groups) {
-            String namespace = namespaceByGroup.get(group);
-            if (namespace != null) {
-                return Optional.of(namespace);
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -34,6 +34,15 @@ class StartupFailureTest {
     }
 
     @Test
+    void aBadGroupPolicyStopsStartupWithOneLine() throws Exception {
+        Result r = run(Map.of("JUPYTERHUB_API_URL", "http://127.0.0.1:9/hub/api",
+                "KBATCH_GROUP_POLICIES", "{\"staff\": {\"max_active_jobs\": -3}}"));
+        assertThat(r.status, is(2));
+        assertThat(r.stderrLastLine(), is("kbatch-proxy: invalid configuration: KBATCH_GROUP_POLICIES group 'staff'"
+                + " max_active_jobs: must be between 0 and 1000000, got -3"));
+    }
+
+    @Test
     void missingTemplateFileStopsStartup() throws Exception {
         Result r = run(Map.of("JUPYTERHUB_API_URL", "http://127.0.0.1:9/hub/api",
                 "KBATCH_JOB_TEMPLATE_FILE", "/no/such/template.yaml"));

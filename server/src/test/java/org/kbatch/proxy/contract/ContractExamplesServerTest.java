@@ -49,6 +49,7 @@ class ContractExamplesServerTest {
     private static final JsonNode CONTRACT = readContract();
     @RegisterExtension
     static final ProxyServer PROXY = ProxyServer.onMockCluster().user("alice-token", "alice")
+            .env("KBATCH_MAX_CRONJOBS", "1")
             .user("outsider-token", "outsider", List.of(),
                     List.of("access:servers!user=outsider", "read:users!user=outsider"))
             .build();
@@ -80,6 +81,16 @@ class ContractExamplesServerTest {
             return send("POST", "jobs/", "alice-token", "{\"job\": " + job("\"name\": \"fixed-name\"", "2") + "}");
         });
         provoke.put("TooLarge", this::announcedTooLarge);
+        provoke.put("TooManyRequests", () -> {
+            String cron = "{\"job\": {\"metadata\": {\"generate_name\": \"c-\"}, \"spec\": {\"schedule\": \"0 3 * * *\","
+                    + " \"job_template\": {\"spec\": {\"template\": {\"spec\": {\"restart_policy\": \"Never\","
+                    + " \"containers\": [{\"name\": \"job\", \"image\": \"busybox:1.36\"}]}}}}}}}";
+            Answer first = send("POST", "cronjobs/", "alice-token", cron);
+            assertThat(first.body(), first.status(), is(200));
+            Answer refused = send("POST", "cronjobs/", "alice-token", cron);
+            client.batch().v1().cronjobs().inAnyNamespace().delete();
+            return refused;
+        });
         provoke.put("Unprocessable", () -> send("POST", "jobs/", "alice-token",
                 "{\"job\": " + job("\"generate_name\": \"p-\"", "\"2\"") + "}"));
         provoke.put("DeploymentFault", () -> {

@@ -375,6 +375,16 @@ class HelmChartTest {
                 () -> assertEquals(app.path("job_extra_env"), JSON.readTree(full.envValue("KBATCH_JOB_EXTRA_ENV"))),
                 () -> assertEquals("2097152", full.envValue("KBATCH_MAX_REQUEST_BYTES"), "whole numbers stay whole"),
                 () -> assertEquals("16777216", full.envValue("KBATCH_MAX_CODE_BYTES")),
+                () -> assertEquals("ghcr.io/myorg/*,docker.io/pangeo/*:*", full.envValue("KBATCH_ALLOWED_IMAGES")),
+                () -> assertEquals("20", full.envValue("KBATCH_MAX_ACTIVE_JOBS")),
+                () -> assertEquals("0", full.envValue("KBATCH_MAX_CRONJOBS"), "0 is a limit, not unset"),
+                () -> assertEquals(app.path("max_container_resources"),
+                        JSON.readTree(full.envValue("KBATCH_MAX_CONTAINER_RESOURCES"))),
+                () -> assertEquals(app.path("default_container_resources"),
+                        JSON.readTree(full.envValue("KBATCH_DEFAULT_CONTAINER_RESOURCES"))),
+                () -> assertEquals("3600", full.envValue("KBATCH_DEFAULT_ACTIVE_DEADLINE_SECONDS")),
+                () -> assertEquals("86400", full.envValue("KBATCH_MAX_ACTIVE_DEADLINE_SECONDS")),
+                () -> assertEquals(app.path("group_policies"), JSON.readTree(full.envValue("KBATCH_GROUP_POLICIES"))),
                 () -> assertEquals(app.at("/extra_env/JUPYTERHUB_OAUTH_ACCESS_SCOPES"),
                         JSON.readTree(full.envValue("JUPYTERHUB_OAUTH_ACCESS_SCOPES")), "lists become JSON"),
                 () -> assertEquals("-XX:MaxRAMPercentage=60", full.envValue("JAVA_TOOL_OPTIONS")),
@@ -395,6 +405,11 @@ class HelmChartTest {
     void theUnzipImageIsPinnedAndPodsUseThePodNetworkByDefault() {
         assertEquals("busybox:1.36", defaults.envValue("KBATCH_INIT_CONTAINER_IMAGE"));
         assertEquals("8388608", defaults.envValue("KBATCH_MAX_CODE_BYTES"));
+        for (String rule : List.of("KBATCH_ALLOWED_IMAGES", "KBATCH_MAX_ACTIVE_JOBS", "KBATCH_MAX_CRONJOBS",
+                "KBATCH_MAX_CONTAINER_RESOURCES", "KBATCH_DEFAULT_CONTAINER_RESOURCES",
+                "KBATCH_DEFAULT_ACTIVE_DEADLINE_SECONDS", "KBATCH_MAX_ACTIVE_DEADLINE_SECONDS", "KBATCH_GROUP_POLICIES")) {
+            assertTrue(defaults.envEntry(rule).isEmpty(), rule + " is off by default");
+        }
         assertTrue(defaults.one("Deployment").at("/spec/template/spec/hostNetwork").isMissingNode(),
                 "no hostNetwork unless asked for");
     }
@@ -792,7 +807,8 @@ class HelmChartTest {
     /** Values whose keys are the user's own (free-form maps and Kubernetes objects). */
     private static boolean isFreeForm(String path) {
         return List.of("app.job_template.", "app.profiles.", "app.job_extra_env.", "app.extra_env.",
-                        "app.namespace_by_group.", "app.user_resource_quota.", "app.user_limit_range.",
+                        "app.namespace_by_group.", "app.max_container_resources.", "app.default_container_resources.",
+                        "app.group_policies.", "app.user_resource_quota.", "app.user_limit_range.",
                         "app.extraFiles.", "serviceAccount.annotations.", "podAnnotations.", "extraPodLabels.",
                         "podSecurityContext.", "securityContext.", "ingress.annotations.", "ingress.hosts.",
                         "ingress.tls.", "resources.", "nodeSelector.", "affinity.", "tolerations.",

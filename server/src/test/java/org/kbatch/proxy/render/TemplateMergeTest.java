@@ -35,6 +35,16 @@ class TemplateMergeTest {
     }
 
     @Test
+    void aTemplateContainerNamedLikeTheUsersIsMergedIntoIt() {
+        assertEquals(json("{\"containers\":[{\"name\":\"job\",\"image\":\"u\",\"volumeMounts\":[{\"name\":\"a\"},"
+                        + "{\"name\":\"home\"}]},{\"name\":\"sidecar\"}],\"env\":[{\"name\":\"X\"},{\"name\":\"X\"}]}"),
+                TemplateMerge.merge(json("{\"containers\":[{\"name\":\"job\",\"image\":\"u\",\"volumeMounts\":"
+                                + "[{\"name\":\"a\"}]}],\"env\":[{\"name\":\"X\"}]}"),
+                        json("{\"containers\":[{\"name\":\"job\",\"volumeMounts\":[{\"name\":\"home\"}]},"
+                                + "{\"name\":\"sidecar\"}],\"env\":[{\"name\":\"X\"}]}")));
+    }
+
+    @Test
     void anythingElseTakesTheTemplatesValue() {
         assertEquals(json("{\"a\":[1],\"b\":{\"c\":1},\"d\":\"t\"}"),
                 TemplateMerge.merge(json("{\"a\":{\"x\":1},\"b\":\"s\",\"d\":\"u\"}"),
