@@ -284,6 +284,51 @@ class DeploymentIT {
     }
 
     /**
+     * The chart upgraded to the home-directory recipe (jobs in the hub's namespace, the template mounting
+     * {@code claim-{escaped_username}}) and the operator's rules: a job reads its user's home and not another's, and
+     * each refusal as the released CLI prints it ({@code target/operator-rules.md}).
+     */
+    @Test
+    @Order(4)
+    void homesAndTheOperatorsRulesUnderTheChart() throws Exception {
+        int port = TestServers.freePort();
+        Map<String, Object> app = new LinkedHashMap<>();
+        app.put("jupyterhub_api_url", hub.get("JUPYTERHUB_API_URL"));
+        app.put("jupyterhub_api_token", hub.get("JUPYTERHUB_API_TOKEN"));
+        app.put("port", port);
+        app.put("job_template", HomesAndRulesScenario.HOME_TEMPLATE);
+        app.put("profiles", Map.of("huge", Map.of("image", "busybox:1.36",
+                "resources", Map.of("limits", Map.of("memory", "2Gi")))));
+        app.put("create_user_namespace", false);
+        app.put("job_namespace", RELEASE_NAMESPACE);
+        app.put("allowed_images", List.of("busybox:*"));
+        app.put("max_active_jobs", 2);
+        app.put("max_cronjobs", 1);
+        app.put("max_container_resources", Map.of("memory", "1Gi"));
+        app.put("default_active_deadline_seconds", 600);
+        app.put("max_active_deadline_seconds", 3600);
+        app.put("extra_env", Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1",
+                "KUBERNETES_SERVICE_PORT", cluster.get("K8S_API_PORT")));
+        Path valuesFile = work.resolve("homes-values.yaml");
+        YAML.writeValue(valuesFile.toFile(), Map.of(
+                "image", Map.of("repository", cluster.get("K8S_REGISTRY") + "/kbatch-proxy", "tag", "test"),
+                "hostNetwork", true,
+                "app", app));
+        new Helm(REPO.resolve("helm/kbatch-proxy")).upgrade().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
+                .withKubeConfig(cluster.kubeconfig()).withValuesFile(valuesFile).waitReady().withTimeout(240).call();
+
+        String url = "http://127.0.0.1:" + port + "/";
+        HomesAndRulesScenario scenario = new HomesAndRulesScenario(cluster.admin(), RELEASE_NAMESPACE, url, work);
+        List<String> homes = scenario.homes(hub.get("HUB_ALICE_TOKEN"), hub.get("HUB_BOB_TOKEN"));
+        REPORT.add("Home directories in the hub's namespace " + RELEASE_NAMESPACE + " (claim-{escaped_username}):");
+        REPORT.addAll(homes);
+        List<String> all = scenario.refusals(hub.get("HUB_ALICE_TOKEN"));
+        REPORT.add("The operator's rules as the CLI prints their refusals:");
+        REPORT.addAll(all.subList(homes.size(), all.size()));
+        Files.writeString(Path.of("target/operator-rules.md"), String.join("\n", all) + "\n");
+    }
+
+    /**
      * A rule taken out of the chart's ClusterRole: the user's request that needs it is a 500 that names the missing
      * permission, not the proxy's identity, and the proxy's log has Kubernetes' own words for the operator.
      */
