@@ -17,7 +17,8 @@ import org.kbatch.proxy.naming.UsernameLabel;
 
 /**
  * The submission policy: what the proxy makes of a user's Job or CronJob before it reaches Kubernetes. The steps are
- * pure functions (see {@link JobSteps}, {@link CodeSteps}, {@link EnvSecret}, {@link TemplateMerge}); this is the one
+ * pure functions (see {@link ProfileFields}, {@link JobSteps}, {@link CodeSteps}, {@link EnvSecret},
+ * {@link TemplateMerge}); this is the one
  * place they are composed, in the order the policy is read. For a CronJob they apply to its
  * {@code spec.jobTemplate}, the job it runs.
  */
@@ -72,6 +73,16 @@ public final class JobRenderer {
         List<ConfigMap> codeMaps = code == null ? List.of() : CodeSteps.codeConfigMaps(code, namespace, label,
                 companionPrefix, parts);
         return new RenderedSubmission<>(namespace, rendered, extraction.secret(), codeMaps);
+    }
+
+    /**
+     * The workload with the placeholders of a profile the CLI copied into it filled in ({@link ProfileFields}): the
+     * first thing done with a submission, so that every check sees the caller's values.
+     */
+    public static <W extends HasMetadata> W withProfilePlaceholders(W workload, Caller caller) {
+        JobTemplateSpec job = Workloads.jobPart(workload);
+        JobTemplateSpec expanded = ProfileFields.expandPlaceholders(job, Placeholders.of(caller));
+        return expanded == job ? workload : Workloads.withJobPart(workload, expanded);
     }
 
     /** The workload with the created env Secret's name in the env references {@link #render} made. */

@@ -81,7 +81,7 @@ public final class Submitter {
     }
 
     public Job submit(Caller caller, JobSubmission submission) {
-        Job job = requireJob(submission.job());
+        Job job = JobRenderer.withProfilePlaceholders(requireJob(submission.job()), caller);
         OperatorPolicy mine = rules.forUser(caller.groups());
         check(caller, job, "Job", submission.code(), mine);
         RenderedSubmission<Job> rendered = JobRenderer.render(SharedNamespaces.uniqueName(job, caller.placement()),
@@ -92,7 +92,7 @@ public final class Submitter {
     }
 
     public CronJob submit(Caller caller, CronJobSubmission submission) {
-        CronJob cronJob = requireJob(submission.job());
+        CronJob cronJob = JobRenderer.withProfilePlaceholders(requireJob(submission.job()), caller);
         OperatorPolicy mine = rules.forUser(caller.groups());
         check(caller, cronJob, "CronJob", submission.code(), mine);
         RenderedSubmission<CronJob> rendered = JobRenderer.render(

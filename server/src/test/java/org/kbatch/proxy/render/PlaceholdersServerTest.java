@@ -117,6 +117,29 @@ class PlaceholdersServerTest {
     }
 
     @Test
+    void aProfileTheCliCopiedIntoTheJobGetsTheCallersValues() throws Exception {
+        // What the CLI submits for a profile fetched without a token: its placeholders as written.
+        Job fromProfile = KbatchClient.fromJson("""
+                {"metadata": {"name": "pooled"}, "spec": {"template": {"spec": {"restartPolicy": "Never",
+                  "tolerations": [{"key": "team", "operator": "Equal", "value": "{group}", "effect": "NoSchedule"}],
+                  "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms":
+                    [{"matchExpressions": [{"key": "pool", "operator": "In", "values": ["{group}-nodes"]}]}]}}},
+                  "containers": [{"name": "job", "image": "busybox:1.36", "command": ["echo", "{group}"]}]}}}}""",
+                Job.class);
+        String name;
+        try (KbatchClient alice = KbatchClient.connect(uri.toString(), "alice-token")) {
+            name = alice.submit(fromProfile).getMetadata().getName();
+        }
+        var pod = client.batch().v1().jobs().inNamespace("jhub").withName(name).get().getSpec().getTemplate().getSpec();
+        assertThat(pod.getTolerations().getFirst().getValue(), is("physics"));
+        assertThat(pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().getFirst().getMatchExpressions().getFirst().getValues(),
+                is(List.of("physics-nodes")));
+        // What the user wrote themselves is theirs: their command keeps its braces.
+        assertThat(pod.getContainers().getFirst().getCommand(), is(List.of("echo", "{group}")));
+    }
+
+    @Test
     void inTheSharedNamespaceAUserCannotMountAnotherUsersHome() throws Exception {
         Job stealing = KbatchClient.fromJson("""
                 {"metadata": {"name": "steal"}, "spec": {"template": {"spec": {"restartPolicy": "Never",
