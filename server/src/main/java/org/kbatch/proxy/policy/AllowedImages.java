@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import org.kbatch.proxy.errors.Refusal;
@@ -41,29 +40,19 @@ public final class AllowedImages {
             return;
         }
         List<Pattern> compiled = patterns.stream().map(AllowedImages::compile).toList();
-        String base = PodSpecs.podPath(workload);
-        check(pod.getInitContainers(), base + ".init_containers", compiled, patterns, policy);
-        check(pod.getContainers(), base + ".containers", compiled, patterns, policy);
-    }
-
-    private static void check(List<Container> containers, String path, List<Pattern> compiled, List<String> patterns,
-                              OperatorPolicy policy) {
-        if (containers == null) {
-            return;
-        }
-        for (int i = 0; i < containers.size(); i++) {
-            String image = containers.get(i).getImage();
+        PodSpecs.forEachContainer(pod, PodSpecs.podPath(workload), (container, path) -> {
+            String image = container.getImage();
             if (image == null || image.isBlank()) {
-                continue;
+                return;
             }
             String normalised = normalise(image.strip());
             if (compiled.stream().noneMatch(p -> p.matcher(normalised).matches())) {
-                throw new Refusal(422, "allowed_images", path + "[" + i + "].image: the image \"" + image + "\""
+                throw new Refusal(422, "allowed_images", path + ".image: the image \"" + image + "\""
                         + (normalised.equals(image) ? "" : " (" + normalised + ")")
                         + " is not allowed here; allowed are " + String.join(", ", patterns)
                         + " (" + policy.source("allowed_images") + ")");
             }
-        }
+        });
     }
 
     /** The reference as the container runtime reads it: registry, repository path, and a tag or digest. */

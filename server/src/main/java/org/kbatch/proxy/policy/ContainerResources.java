@@ -72,26 +72,15 @@ public final class ContainerResources {
         if (caps.isEmpty() || pod == null) {
             return;
         }
-        String base = PodSpecs.podPath(workload);
-        check(pod.getInitContainers(), base + ".init_containers", caps, policy);
-        check(pod.getContainers(), base + ".containers", caps, policy);
-    }
-
-    private static void check(List<Container> containers, String path, Map<String, Quantity> caps,
-                              OperatorPolicy policy) {
-        if (containers == null) {
-            return;
-        }
-        for (int i = 0; i < containers.size(); i++) {
-            Container c = containers.get(i);
+        PodSpecs.forEachContainer(pod, PodSpecs.podPath(workload), (c, path) -> {
             ResourceRequirements resources = c.getResources();
             if (resources == null) {
-                continue;
+                return;
             }
-            String where = path + "[" + i + "]" + (c.getName() == null ? "" : " (" + c.getName() + ")");
+            String where = path + (c.getName() == null ? "" : " (" + c.getName() + ")");
             over(resources.getRequests(), "requests", where, caps, policy);
             over(resources.getLimits(), "limits", where, caps, policy);
-        }
+        });
     }
 
     private static void over(Map<String, Quantity> asked, String kind, String where, Map<String, Quantity> caps,

@@ -134,7 +134,7 @@ public final class PodSecurityPolicy {
                 out.add(base + ".volumes[" + i + "].host_path: hostPath volumes are not allowed");
             }
         }
-        forEachContainer(pod, base, (container, path) -> {
+        PodSpecs.forEachContainer(pod, base, (container, path) -> {
             for (ContainerPort port : container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts()) {
                 if (port.getHostPort() != null && port.getHostPort() != 0) {
                     out.add(path + ".ports: host ports are not allowed");
@@ -187,7 +187,7 @@ public final class PodSecurityPolicy {
         if (Boolean.FALSE.equals(podNonRoot)) {
             out.add(base + ".security_context.run_as_non_root: must not be false");
         }
-        forEachContainer(pod, base, (container, path) -> {
+        PodSpecs.forEachContainer(pod, base, (container, path) -> {
             SecurityContext sc = container.getSecurityContext();
             String p = path + ".security_context";
             if (sc == null || !Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) {
@@ -242,21 +242,6 @@ public final class PodSecurityPolicy {
     private static void seccompNotUnconfined(SeccompProfile profile, String path, List<String> out) {
         if (profile != null && "Unconfined".equals(profile.getType())) {
             out.add(path + ".seccomp_profile.type: Unconfined is not allowed");
-        }
-    }
-
-    private interface ContainerCheck {
-        void check(Container container, String path);
-    }
-
-    private static void forEachContainer(PodSpec pod, String base, ContainerCheck check) {
-        List<Container> init = pod.getInitContainers() == null ? List.of() : pod.getInitContainers();
-        for (int i = 0; i < init.size(); i++) {
-            check.check(init.get(i), base + ".init_containers[" + i + "]");
-        }
-        List<Container> containers = pod.getContainers() == null ? List.of() : pod.getContainers();
-        for (int i = 0; i < containers.size(); i++) {
-            check.check(containers.get(i), base + ".containers[" + i + "]");
         }
     }
 

@@ -1,6 +1,10 @@
 package org.kbatch.proxy.policy;
 
+import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
+
+import io.fabric8.kubernetes.api.model.Container;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -28,6 +32,21 @@ final class PodSpecs {
     /** The path of the job spec in a refusal. */
     static String jobPath(HasMetadata workload) {
         return workload instanceof CronJob ? "job.spec.job_template.spec" : "job.spec";
+    }
+
+    /**
+     * Visits the init containers, then the containers, each with its path in a refusal
+     * ({@code <base>.init_containers[i]}, {@code <base>.containers[i]}).
+     */
+    static void forEachContainer(PodSpec pod, String base, BiConsumer<Container, String> visit) {
+        List<Container> init = pod.getInitContainers() == null ? List.of() : pod.getInitContainers();
+        for (int i = 0; i < init.size(); i++) {
+            visit.accept(init.get(i), base + ".init_containers[" + i + "]");
+        }
+        List<Container> containers = pod.getContainers() == null ? List.of() : pod.getContainers();
+        for (int i = 0; i < containers.size(); i++) {
+            visit.accept(containers.get(i), base + ".containers[" + i + "]");
+        }
     }
 
     static JobSpec jobSpec(HasMetadata workload) {

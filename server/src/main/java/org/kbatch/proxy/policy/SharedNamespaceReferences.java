@@ -63,8 +63,7 @@ public final class SharedNamespaceReferences {
         if (pod.getImagePullSecrets() != null && !pod.getImagePullSecrets().isEmpty()) {
             found.add(base + ".image_pull_secrets");
         }
-        containers(pod.getInitContainers(), base + ".init_containers", found);
-        containers(pod.getContainers(), base + ".containers", found);
+        PodSpecs.forEachContainer(pod, base, (c, path) -> references(c, path, found));
         if (!found.isEmpty()) {
             throw new ApiException(422, String.join(", ", found) + ": this namespace is shared with other users, so a"
                     + " job may not name Secrets, ConfigMaps or PersistentVolumeClaims in it; pass values as env and"
@@ -72,24 +71,18 @@ public final class SharedNamespaceReferences {
         }
     }
 
-    private static void containers(List<Container> containers, String path, List<String> found) {
-        if (containers == null) {
-            return;
-        }
-        for (int i = 0; i < containers.size(); i++) {
-            Container c = containers.get(i);
-            List<EnvVar> env = c.getEnv() == null ? List.of() : c.getEnv();
-            for (int j = 0; j < env.size(); j++) {
-                var from = env.get(j).getValueFrom();
-                if (from != null && (from.getSecretKeyRef() != null || from.getConfigMapKeyRef() != null)) {
-                    found.add(path + "[" + i + "].env[" + j + "].value_from");
-                }
+    private static void references(Container c, String path, List<String> found) {
+        List<EnvVar> env = c.getEnv() == null ? List.of() : c.getEnv();
+        for (int j = 0; j < env.size(); j++) {
+            var from = env.get(j).getValueFrom();
+            if (from != null && (from.getSecretKeyRef() != null || from.getConfigMapKeyRef() != null)) {
+                found.add(path + ".env[" + j + "].value_from");
             }
-            List<EnvFromSource> envFrom = c.getEnvFrom() == null ? List.of() : c.getEnvFrom();
-            for (int j = 0; j < envFrom.size(); j++) {
-                if (envFrom.get(j).getSecretRef() != null || envFrom.get(j).getConfigMapRef() != null) {
-                    found.add(path + "[" + i + "].env_from[" + j + "]");
-                }
+        }
+        List<EnvFromSource> envFrom = c.getEnvFrom() == null ? List.of() : c.getEnvFrom();
+        for (int j = 0; j < envFrom.size(); j++) {
+            if (envFrom.get(j).getSecretRef() != null || envFrom.get(j).getConfigMapRef() != null) {
+                found.add(path + ".env_from[" + j + "]");
             }
         }
     }
