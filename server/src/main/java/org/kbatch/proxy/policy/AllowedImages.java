@@ -2,6 +2,8 @@ package org.kbatch.proxy.policy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -25,6 +27,9 @@ import org.kbatch.proxy.errors.Refusal;
  */
 public final class AllowedImages {
 
+    /** Patterns compiled once: they come from the configuration, so the map holds no more than it names. */
+    private static final Map<String, Pattern> COMPILED = new ConcurrentHashMap<>();
+
     private AllowedImages() {
     }
 
@@ -39,7 +44,7 @@ public final class AllowedImages {
         if (patterns == null || pod == null) {
             return;
         }
-        List<Pattern> compiled = patterns.stream().map(AllowedImages::compile).toList();
+        List<Pattern> compiled = patterns.stream().map(p -> COMPILED.computeIfAbsent(p, AllowedImages::compile)).toList();
         PodSpecs.forEachContainer(pod, PodSpecs.podPath(workload), (container, path) -> {
             String image = container.getImage();
             if (image == null || image.isBlank()) {
@@ -58,9 +63,7 @@ public final class AllowedImages {
     /** The reference as the container runtime reads it: registry, repository path, and a tag or digest. */
     public static String normalise(String image) {
         String named = withRegistry(image);
-        int lastSlash = named.lastIndexOf('/');
-        boolean tagged = named.indexOf(':', lastSlash + 1) >= 0 || named.contains("@");
-        return tagged ? named : named + ":latest";
+        return hasTagOrDigest(named) ? named : named + ":latest";
     }
 
     /** The pattern matching what it names, normalised like an image but without a default tag. */
@@ -80,11 +83,15 @@ public final class AllowedImages {
                 regex.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        int lastSlash = normalised.lastIndexOf('/');
-        if (normalised.indexOf(':', lastSlash + 1) < 0 && !normalised.contains("@")) {
+        if (!hasTagOrDigest(normalised)) {
             regex.append("(?:[:@].*)?");
         }
         return Pattern.compile(regex.toString());
+    }
+
+    /** A {@code :tag} in the last path segment (a {@code :} before it is a registry's port) or an {@code @digest}. */
+    private static boolean hasTagOrDigest(String reference) {
+        return reference.indexOf(':', reference.lastIndexOf('/') + 1) >= 0 || reference.contains("@");
     }
 
     /** Docker Hub made explicit: a first segment that is no host ({@code .}, {@code :}, localhost) is a Hub name. */
