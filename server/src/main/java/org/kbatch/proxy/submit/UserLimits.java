@@ -1,15 +1,17 @@
 package org.kbatch.proxy.submit;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import org.kbatch.proxy.caller.Caller;
 import org.kbatch.proxy.errors.Refusal;
 import org.kbatch.proxy.kube.Pages;
 import org.kbatch.proxy.kube.Scope;
 import org.kbatch.proxy.policy.OperatorPolicy;
+import org.kbatch.proxy.report.JobReports;
 
 /**
  * {@code max_active_jobs} and {@code max_cronjobs} ({@code KBATCH_MAX_ACTIVE_JOBS}, {@code KBATCH_MAX_CRONJOBS}): how
@@ -43,35 +45,34 @@ public final class UserLimits {
 
     /** Creates a job (through {@code create}) unless the caller already has {@code max_active_jobs} unfinished. */
     public <T> T job(Caller caller, OperatorPolicy policy, Supplier<T> create) {
-        Integer max = policy.maxActiveJobs();
-        if (max == null) {
-            return create.get();
-        }
-        return locked(caller, () -> {
-            long active = pages.everyJob(Scope.of(caller)).stream().filter(UserLimits::unfinished).count();
-            if (active >= max) {
-                throw new Refusal(429, "max_active_jobs", "You have " + active + " unfinished job"
-                        + (active == 1 ? "" : "s") + " and may have at most " + max + " (" + policy.source("max_active_jobs") + "); wait for one to finish or"
-                        + " delete one, then submit again", JOBS_RETRY_AFTER_SECONDS);
-            }
-            return create.get();
-        });
+        return within(caller, policy.maxActiveJobs(), "max_active_jobs",
+                () -> pages.everyJob(Scope.of(caller)).stream().filter(UserLimits::unfinished).count(),
+                (count, max) -> "You have " + count + " unfinished job" + (count == 1 ? "" : "s") + " and may have"
+                        + " at most " + max + " (" + policy.source("max_active_jobs") + "); wait for one to finish"
+                        + " or delete one, then submit again",
+                JOBS_RETRY_AFTER_SECONDS, create);
     }
 
     /** Creates a cronjob (through {@code create}) unless the caller already has {@code max_cronjobs}. */
     public <T> T cronJob(Caller caller, OperatorPolicy policy, Supplier<T> create) {
-        Integer max = policy.maxCronJobs();
+        return within(caller, policy.maxCronJobs(), "max_cronjobs",
+                () -> pages.everyCronJob(Scope.of(caller)).stream()
+                        .filter(c -> c.getMetadata().getDeletionTimestamp() == null).count(),
+                (count, max) -> "You have " + count + " cronjob" + (count == 1 ? "" : "s") + " and may have at most "
+                        + max + " (" + policy.source("max_cronjobs") + "); delete one, then submit again",
+                CRONJOBS_RETRY_AFTER_SECONDS, create);
+    }
+
+    /** {@code create}, unless {@code max} is set and the count has reached it: then the 429 {@code detail} says. */
+    private <T> T within(Caller caller, Integer max, String rule, LongSupplier count,
+                         BiFunction<Long, Integer, String> detail, long retryAfterSeconds, Supplier<T> create) {
         if (max == null) {
             return create.get();
         }
         return locked(caller, () -> {
-            long count = pages.everyCronJob(Scope.of(caller)).stream()
-                    .filter(c -> c.getMetadata().getDeletionTimestamp() == null).count();
-            if (count >= max) {
-                throw new Refusal(429, "max_cronjobs", "You have " + count + " cronjob" + (count == 1 ? "" : "s")
-                        + " and may have at most " + max
-                        + " (" + policy.source("max_cronjobs") + "); delete one, then submit again",
-                        CRONJOBS_RETRY_AFTER_SECONDS);
+            long n = count.getAsLong();
+            if (n >= max) {
+                throw new Refusal(429, rule, detail.apply(n, max), retryAfterSeconds);
             }
             return create.get();
         });
@@ -89,17 +90,7 @@ public final class UserLimits {
 
     /** Neither complete nor failed, and not being deleted. */
     static boolean unfinished(Job job) {
-        if (job.getMetadata() != null && job.getMetadata().getDeletionTimestamp() != null) {
-            return false;
-        }
-        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-            return true;
-        }
-        for (JobCondition c : job.getStatus().getConditions()) {
-            if (("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus())) {
-                return false;
-            }
-        }
-        return true;
+        return (job.getMetadata() == null || job.getMetadata().getDeletionTimestamp() == null)
+                && !JobReports.finished(job);
     }
 }
