@@ -81,7 +81,7 @@ public final class JobRenderer {
      */
     public static <W extends HasMetadata> W withProfilePlaceholders(W workload, Caller caller) {
         JobTemplateSpec job = Workloads.jobPart(workload);
-        JobTemplateSpec expanded = ProfileFields.expandPlaceholders(job, Placeholders.of(caller));
+        JobTemplateSpec expanded = ProfileFields.expandPlaceholders(job, caller);
         return expanded == job ? workload : Workloads.withJobPart(workload, expanded);
     }
 

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpecBuilder;
+import org.kbatch.proxy.caller.Caller;
 
 /**
  * The profile's placeholders in what the CLI made of them. The CLI fetches {@code profiles/} without a token, so it
@@ -26,13 +27,17 @@ final class ProfileFields {
     private ProfileFields() {
     }
 
-    /** The job with the placeholders in its profile fields filled in; itself when it has none. */
-    static JobTemplateSpec expandPlaceholders(JobTemplateSpec job, Map<String, String> values) {
+    /**
+     * The job with the placeholders in its profile fields filled in; itself when it has none (then the caller's
+     * values are not even worked out: almost every job has none).
+     */
+    static JobTemplateSpec expandPlaceholders(JobTemplateSpec job, Caller caller) {
         PodSpec pod = job.getSpec() == null || job.getSpec().getTemplate() == null ? null
                 : job.getSpec().getTemplate().getSpec();
         if (pod == null || !Placeholders.any(profileStrings(pod))) {
             return job;
         }
+        Map<String, String> values = Placeholders.of(caller);
         JobTemplateSpec copy = new JobTemplateSpecBuilder(job).build();
         PodSpec edited = copy.getSpec().getTemplate().getSpec();
         UnaryOperator<String> expand = s -> Placeholders.expand(s, values);
