@@ -10,6 +10,7 @@ import org.kbatch.proxy.api.model.User;
 import org.kbatch.proxy.auth.AuthFilter;
 import org.kbatch.proxy.auth.HubUser;
 import org.kbatch.proxy.caller.Caller;
+import org.kbatch.proxy.errors.ApiException;
 import org.kbatch.proxy.http.Callers;
 import org.kbatch.proxy.http.Json;
 import org.kbatch.proxy.render.Placeholders;
@@ -61,7 +62,14 @@ public final class ServiceEndpoints extends ServiceService {
             Json.send(response, 200, profilesJson);
             return;
         }
-        Caller caller = Callers.of(request, tenancy);
+        Caller caller;
+        try {
+            caller = Callers.of(request, tenancy);
+        } catch (ApiException placedNowhere) {
+            // KBATCH_NAMESPACE_BY_GROUP_FALLBACK=deny places them nowhere: no values, but the profiles stay public.
+            Json.send(response, 200, profilesJson);
+            return;
+        }
         Json.send(response, Placeholders.expandTree(perUserProfiles, Placeholders.of(caller)));
     }
 

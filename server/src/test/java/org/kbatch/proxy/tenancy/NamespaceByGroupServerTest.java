@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kbatch.client.ApiException;
 import org.kbatch.client.api.JobsApi;
+import org.kbatch.client.api.ServiceApi;
 import org.kbatch.client.model.Container;
 import org.kbatch.client.model.Job;
 import org.kbatch.client.model.JobSpec;
@@ -37,15 +38,27 @@ class NamespaceByGroupServerTest {
             .user("frank-token", "frank", List.of("staff"), List.of("access:services!service=kbatch"))
             .env("KBATCH_NAMESPACE_BY_GROUP", "{\"analysts\": \"team-analysts\", \"physics\": \"team-physics\"}")
             .env("KBATCH_NAMESPACE_BY_GROUP_FALLBACK", "deny")
+            .env("KBATCH_PROFILE_FILE", "src/test/resources/homes/profiles.yaml")
             .build();
     private static final StubHub HUB = PROXY.hub();
     static final KubernetesMockServer server = PROXY.mock();
     static final KubernetesClient client = PROXY.kubernetes();
 
     private final JobsApi jobs;
+    private final ServiceApi service;
 
     NamespaceByGroupServerTest(URI uri) {
         this.jobs = new JobsApi(TestServers.client(uri, ""));
+        this.service = new ServiceApi(TestServers.client(uri, ""));
+    }
+
+    @Test
+    void profilesStayPublicForAUserPlacedNowhere() throws Exception {
+        // dana's group has a namespace: her values; frank's has none (fallback deny): the profiles as written.
+        assertThat(service.getProfiles(TestServers.token("dana-token")).get("small").getAdditionalProperty("home"),
+                is("claim-dana in team-analysts"));
+        assertThat(service.getProfiles(TestServers.token("frank-token")).get("small").getAdditionalProperty("home"),
+                is("claim-{escaped_username} in {namespace}"));
     }
 
     private static JobSubmission job() {
