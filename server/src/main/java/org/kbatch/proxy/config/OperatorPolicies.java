@@ -36,13 +36,8 @@ final class OperatorPolicies {
                         List.of(raw.split(",", -1)), raw)).orElse(null),
                 count(config, "KBATCH_MAX_ACTIVE_JOBS"),
                 count(config, "KBATCH_MAX_CRONJOBS"),
-                ProxyConfig.string(config, "KBATCH_MAX_CONTAINER_RESOURCES")
-                        .map(raw -> resources("KBATCH_MAX_CONTAINER_RESOURCES", json("KBATCH_MAX_CONTAINER_RESOURCES", raw)))
-                        .orElse(Map.of()),
-                ProxyConfig.string(config, "KBATCH_DEFAULT_CONTAINER_RESOURCES")
-                        .map(raw -> resources("KBATCH_DEFAULT_CONTAINER_RESOURCES",
-                                json("KBATCH_DEFAULT_CONTAINER_RESOURCES", raw)))
-                        .orElse(Map.of()),
+                resources(config, "KBATCH_MAX_CONTAINER_RESOURCES"),
+                resources(config, "KBATCH_DEFAULT_CONTAINER_RESOURCES"),
                 seconds(config, "KBATCH_DEFAULT_ACTIVE_DEADLINE_SECONDS"),
                 seconds(config, "KBATCH_MAX_ACTIVE_DEADLINE_SECONDS"),
                 Map.of());
@@ -148,6 +143,10 @@ final class OperatorPolicies {
             throw new ConfigException("KBATCH_GROUP_POLICIES", at + " " + key + " must be a whole number, got " + n);
         }
         return ProxyConfig.wholeNumber("KBATCH_GROUP_POLICIES " + at + " " + key, n.asString(), min, max);
+    }
+
+    private static Map<String, Quantity> resources(Config config, String name) {
+        return ProxyConfig.string(config, name).map(raw -> resources(name, json(name, raw))).orElse(Map.of());
     }
 
     /** A JSON object of resource name to quantity ({@code "4"}, {@code "16Gi"}, {@code 1}). */
