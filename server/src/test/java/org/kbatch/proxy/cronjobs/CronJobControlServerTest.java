@@ -66,8 +66,7 @@ class CronJobControlServerTest {
 
     @AfterEach
     void clean() {
-        client.batch().v1().cronjobs().inAnyNamespace().delete();
-        client.batch().v1().jobs().inAnyNamespace().delete();
+        PROXY.clearWorkloads();
     }
 
     private String submitted() throws Exception {

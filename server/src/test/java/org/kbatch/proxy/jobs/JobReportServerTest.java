@@ -57,8 +57,7 @@ class JobReportServerTest {
 
     @AfterEach
     void clean() {
-        client.batch().v1().jobs().inAnyNamespace().delete();
-        client.pods().inAnyNamespace().delete();
+        PROXY.clearWorkloads();
         client.v1().events().inAnyNamespace().delete();
     }
 

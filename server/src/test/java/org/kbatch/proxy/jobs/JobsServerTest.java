@@ -82,11 +82,7 @@ class JobsServerTest {
     /** Each test starts on a healthy, empty cluster, whether the one before passed or not. */
     @AfterEach
     void healAndClean() {
-        kube.heal();
-        client.batch().v1().jobs().inAnyNamespace().delete();
-        client.secrets().inAnyNamespace().delete();
-        client.configMaps().inAnyNamespace().delete();
-        client.pods().inAnyNamespace().delete();
+        PROXY.clearWorkloads();
     }
 
     /** The request body the real CLI sent for `kbatch job submit --code ... --env ...`, through the generated model. */

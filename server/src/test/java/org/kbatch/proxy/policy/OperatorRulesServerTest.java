@@ -73,10 +73,7 @@ class OperatorRulesServerTest {
 
     @AfterEach
     void clean() {
-        client.batch().v1().cronjobs().inAnyNamespace().delete();
-        client.batch().v1().jobs().inAnyNamespace().delete();
-        client.secrets().inAnyNamespace().delete();
-        client.configMaps().inAnyNamespace().delete();
+        PROXY.clearWorkloads();
     }
 
     private KbatchClient as(String token) {

@@ -52,8 +52,7 @@ class PlaceholdersServerTest {
 
     @AfterEach
     void clean() {
-        client.batch().v1().jobs().inAnyNamespace().delete();
-        client.secrets().inAnyNamespace().delete();
+        PROXY.clearWorkloads();
     }
 
     @Test

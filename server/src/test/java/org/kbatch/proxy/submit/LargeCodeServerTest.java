@@ -50,10 +50,7 @@ class LargeCodeServerTest {
 
     @AfterEach
     void healAndClean() {
-        kube.heal();
-        client.batch().v1().jobs().inAnyNamespace().delete();
-        client.secrets().inAnyNamespace().delete();
-        client.configMaps().inAnyNamespace().delete();
+        PROXY.clearWorkloads();
     }
 
     private JobSubmission withCode(int zipBytes) throws Exception {

@@ -68,10 +68,7 @@ class SubmissionFailuresServerTest {
 
     @AfterEach
     void healAndClean() {
-        kube.heal();
-        client.batch().v1().jobs().inAnyNamespace().delete();
-        client.secrets().inAnyNamespace().delete();
-        client.configMaps().inAnyNamespace().delete();
+        PROXY.clearWorkloads();
     }
 
     private JobSubmission submission() throws Exception {

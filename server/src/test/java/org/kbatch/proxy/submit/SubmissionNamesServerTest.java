@@ -54,10 +54,7 @@ class SubmissionNamesServerTest {
 
     @AfterEach
     void cleanUp() {
-        client.batch().v1().jobs().inAnyNamespace().delete();
-        client.batch().v1().cronjobs().inAnyNamespace().delete();
-        client.secrets().inAnyNamespace().delete();
-        client.configMaps().inAnyNamespace().delete();
+        PROXY.clearWorkloads();
     }
 
     private static String job(String metadata) {

@@ -130,6 +130,22 @@ public final class ProxyServer implements BeforeAllCallback, AfterAllCallback, P
     }
 
     /** The fault injector between the server and Kubernetes. */
+    /**
+     * Leaves the Kubernetes API as a test found it: the faults healed (with {@link Builder#throughFaultInjector()}) and
+     * every CronJob, Job, pod, Secret and ConfigMap deleted, whatever the test left behind. For {@code @AfterEach}.
+     */
+    public void clearWorkloads() {
+        if (faults != null) {
+            faults.heal();
+        }
+        KubernetesClient client = kubernetes();
+        client.batch().v1().cronjobs().inAnyNamespace().delete();
+        client.batch().v1().jobs().inAnyNamespace().delete();
+        client.pods().inAnyNamespace().delete();
+        client.secrets().inAnyNamespace().delete();
+        client.configMaps().inAnyNamespace().delete();
+    }
+
     public FaultInjector faults() {
         if (faults == null) {
             throw new IllegalStateException("this ProxyServer was built without throughFaultInjector()");
