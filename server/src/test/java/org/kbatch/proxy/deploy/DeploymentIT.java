@@ -365,7 +365,10 @@ class DeploymentIT {
                         Path.of(System.getProperty("user.home"), ".m2").toString()), 1200,
                 REPO.resolve(".ci/build-image").toString(), "localhost/kbatch-proxy:test");
         if (build.status() != 0) {
-            throw new AssertionError(".ci/build-image failed (status " + build.status() + "):\n" + build.output());
+            // The cause is at the end (a failed step, a full disk); reports cut long messages short.
+            List<String> lines = build.output().lines().toList();
+            throw new AssertionError(".ci/build-image failed (status " + build.status() + "), its last lines:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())));
         }
         Command.run(Map.of(), 300, "buildah", "--storage-driver", "vfs", "push", "--tls-verify=false", "--quiet",
                 "localhost/kbatch-proxy:test", "docker://" + target).ok();
