@@ -79,6 +79,8 @@ public final class Pipeline {
                     transcode.micros, transcode.kib);
         }
 
+        submission(serialization, codec);
+
         System.out.println("-- token check of a cached token (GET /authorized)");
         HubUser user = new HubUser("bench", List.of(), Set.of("access:services!service=kbatch"));
         TokenAuthenticator authenticator = new TokenAuthenticator(token -> Optional.of(user),
@@ -87,6 +89,47 @@ public final class Pipeline {
     }
 
     record Result(double micros, double kib) {
+    }
+
+    /**
+     * The proxy's own steps of {@code POST /jobs/} with env and code (bench/fixtures/submit-job-with-code.cli.json),
+     * without the Kubernetes calls: reading the CLI's body, rendering, fabric8's JSON of the three objects sent, and
+     * the parse of the three answers (the objects as sent stand for them) and of the two owner patches' answers.
+     */
+    static void submission(KubernetesSerialization serialization, WireCodec codec) throws Exception {
+        byte[] body = Files.readAllBytes(Path.of("bench/fixtures/submit-job-with-code.cli.json"));
+        org.kbatch.proxy.caller.Caller caller = new org.kbatch.proxy.caller.Caller("bench", "bench-token",
+                new org.kbatch.proxy.caller.Placement("kbatch-bench", false, true, null));
+        org.kbatch.proxy.render.RenderSettings settings = org.kbatch.proxy.render.RenderSettings.defaults();
+        System.out.println("-- POST /jobs/ with env and code: the proxy's own steps (" + body.length + " bytes)");
+        org.kbatch.proxy.wire.JobSubmission submission = codec.readJobSubmission(body);
+        var rendered = org.kbatch.proxy.render.JobRenderer.render(submission.job(), submission.code(), caller,
+                settings);
+        String job = serialization.asJson(rendered.workload());
+        String secret = serialization.asJson(rendered.secret());
+        String code = serialization.asJson(rendered.codeParts().get(0));
+        Result read = measure("WireCodec.readJobSubmission (the CLI's body into models)",
+                () -> codec.readJobSubmission(body));
+        Result render = measure("JobRenderer.render (template, env, Secret, code, labels)",
+                () -> org.kbatch.proxy.render.JobRenderer.render(submission.job(), submission.code(), caller,
+                        settings));
+        Result send = measure("fabric8 JSON of the Job, the Secret and the ConfigMap", () -> {
+            serialization.asJson(rendered.workload());
+            serialization.asJson(rendered.secret());
+            return serialization.asJson(rendered.codeParts().get(0));
+        });
+        Result answers = measure("fabric8 parse of the 3 created + 2 patched answers", () -> {
+            serialization.unmarshal(job, Job.class);
+            serialization.unmarshal(secret, io.fabric8.kubernetes.api.model.Secret.class);
+            serialization.unmarshal(code, io.fabric8.kubernetes.api.model.ConfigMap.class);
+            serialization.unmarshal(secret, io.fabric8.kubernetes.api.model.Secret.class);
+            return serialization.unmarshal(code, io.fabric8.kubernetes.api.model.ConfigMap.class);
+        });
+        Result answer = measure("WireCodec.write of the created Job (the answer to the CLI)",
+                () -> codec.write(rendered.workload()));
+        System.out.printf(Locale.ROOT, "%-62s %12.1f %14.1f%n", "= the proxy's own steps of one submission",
+                read.micros + render.micros + send.micros + answers.micros + answer.micros,
+                read.kib + render.kib + send.kib + answers.kib + answer.kib);
     }
 
     static Result measure(String name, Supplier<Object> step) {

@@ -47,18 +47,24 @@ public final class Bench {
             throw new IllegalStateException("run from the repository root (bench/run.sh does)");
         }
         S = Settings.fromEnvironment(ROOT);
+        LoadGenerator.concurrency = S.concurrency();
+        LoadGenerator.warmupSeconds = S.warmupSeconds();
         Files.createDirectories(S.out());
         for (Path jar : List.of(S.jar(), S.demoJar())) {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException("no jar at " + jar + ": build it (bench/run.sh does)");
             }
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(ServerProcess::stopServers));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ServerProcess.stopServers();
+            RealCluster.stopCurrent();
+        }));
         Thread watchdog = Thread.ofPlatform().daemon().name("bench-watchdog").start(() -> {
             try {
                 Thread.sleep(S.maxSeconds() * 1000L);
                 System.err.println("bench: time limit of " + S.maxSeconds() + " s reached; stopping");
                 ServerProcess.stopServers();
+                RealCluster.stopCurrent();
                 Runtime.getRuntime().halt(3);
             } catch (InterruptedException ignored) {
                 // The run ended in time.
@@ -71,10 +77,14 @@ public final class Bench {
             log("server JVM options: %s (%s)", S.serverJavaOpts(), Settings.env("BENCH_SERVER_JAVA_OPTS", "").isEmpty()
                     ? "the Helm chart's: " + Report.chartJvmNote() : "BENCH_SERVER_JAVA_OPTS, not the Helm chart's");
             ServerProcess.trainCds(S.jar());
-            if (S.apiUrl().isEmpty()) {
-                ServerProcess.trainCds(S.demoJar());
+            try (RealCluster cluster = chooseCluster(report)) {
+                if (cluster == null && S.apiUrl().isEmpty()) {
+                    ServerProcess.trainCds(S.demoJar());
+                }
+                backendPhase(hub, fake, report, cluster);
             }
-            demoPhase(hub, fake, report);
+            LoadGenerator.concurrency = S.concurrency();
+            LoadGenerator.warmupSeconds = S.warmupSeconds();
             fakeApiPhase(hub, fake, report);
             report.hubLookups = hub.lookups.get();
         } finally {
@@ -93,58 +103,115 @@ public final class Bench {
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Phase 1: the server in demo mode (or against BENCH_API_URL)
+    // Phase 1: the server on its backend: a real cluster (../shared/tools/k8s), the demo cluster, or BENCH_API_URL
     // ------------------------------------------------------------------------------------------------------------
 
-    static void demoPhase(StubHub hub, FakeApi fake, Report report) throws Exception {
-        LoadGenerator.demoServer = true;
-        boolean demo = S.apiUrl().isEmpty();
-        String mode = demo ? "demo" : "api";
-        Path kubeconfig = demo ? null : ServerProcess.writeKubeconfig(S.apiUrl(), "bench-api");
+    /**
+     * The backend of phase 1: BENCH_BACKEND {@code k8s} (must start), {@code demo}, or {@code auto} (the default: the
+     * real cluster where it can start, otherwise the demo); BENCH_API_URL, when set, is the backend instead.
+     */
+    static RealCluster chooseCluster(Report report) throws Exception {
+        String backend = S.backend();
+        if (!S.apiUrl().isEmpty() || backend.equals("demo")) {
+            return null;
+        }
+        String why = RealCluster.cannotStart();
+        if (why == null) {
+            try {
+                return RealCluster.start();
+            } catch (RuntimeException e) {
+                why = e.getMessage();
+                if (backend.equals("k8s")) {
+                    throw e;
+                }
+            }
+        } else if (backend.equals("k8s")) {
+            throw new IllegalStateException("BENCH_BACKEND=k8s, but the real cluster cannot start: " + why);
+        }
+        report.backendNote = "the real cluster could not start (" + why + ")";
+        log("backend: demo mode; %s", report.backendNote);
+        return null;
+    }
+
+    static void backendPhase(StubHub hub, FakeApi fake, Report report, RealCluster cluster) throws Exception {
+        boolean demo = cluster == null && S.apiUrl().isEmpty();
+        String mode = cluster != null ? "k8s" : demo ? "demo" : "api";
+        report.backendMode = cluster != null ? "real cluster" : demo ? "demo mode" : "API at " + S.apiUrl();
+        LoadGenerator.demoServer = demo;
+        LoadGenerator.concurrency = cluster != null ? S.clusterConcurrency() : S.concurrency();
+        // Every route's code, the submission's above all (fabric8's builders and serializers), takes the JIT longer
+        // to compile on 2 cores shared with an API server and etcd than the demo's 3 s.
+        LoadGenerator.warmupSeconds = cluster != null ? S.clusterWarmupSeconds() : S.warmupSeconds();
+        report.backendConcurrency = LoadGenerator.concurrency;
+        Path kubeconfig = cluster != null ? cluster.kubeconfig()
+                : demo ? null : ServerProcess.writeKubeconfig(S.apiUrl(), "bench-api");
+        String ns = "kbatch-" + StubHub.USER;
+        if (cluster != null) {
+            // The small list exists before the server starts: the first seconds after a start are a case.
+            DirectKubernetes direct = new DirectKubernetes(() -> cluster.client);
+            direct.cleanNamespace(ns);
+            direct.createJobs(ns, StubHub.USER, SMALL_LIST);
+        }
         ServerProcess server = StartupCase.startAlternating(mode, hub, demo, kubeconfig, report.startupDemo,
                 report.startupCpuDemo, report.startupDemoPlain, report.startupCpuDemoPlain);
+        Target t;
+        if (cluster != null) {
+            t = new Target(server, () -> cluster.client, new DirectKubernetes(() -> cluster.client),
+                    cluster.backendPids());
+            if (S.on("first10s")) {
+                // Straight after the start (the server has answered only its health check): the JIT is cold.
+                try (LoadGenerator.Side cold = t.proxySide("first 10 s", ListCases.proxyList(StubHub.HUB_TOKEN))) {
+                    report.firstSeconds = LoadGenerator.runFor(cold, 10);
+                }
+                log("GET /jobs/ (10 jobs) in the first 10 s after the start: %.0f ops/s, p50 %.2f ms, errors %d",
+                        report.firstSeconds.rate(), report.firstSeconds.p(0.5), report.firstSeconds.errors);
+            }
+        } else {
+            int apiPort = URI.create(demo ? server.apiUrl() : S.apiUrl()).getPort();
+            Http.Connector plain = () -> new HttpConnection(apiPort);
+            t = new Target(server, plain, new DirectKubernetes(plain), new long[0]);
+            t.direct().cleanNamespace(ns);
+            t.direct().createJobs(ns, StubHub.USER, SMALL_LIST);
+        }
+        // The fake API of phase 2 answers with exactly these lists.
+        try (Http c = t.connector().open()) {
+            fake.putJobList(ns, c.get("/apis/batch/v1/namespaces/" + ns + "/jobs", "", true).body);
+        }
         Thread.sleep(1500);
         report.idleRssDemo = ProcessUsage.rssKiB(server.pid);
         RSS.watch(server.pid);
-        String apiUrl = demo ? server.apiUrl() : S.apiUrl();
-        log("backend Kubernetes API: %s", apiUrl);
-        Target t = new Target(server, URI.create(apiUrl).getPort(), new DirectKubernetes(URI.create(apiUrl).getPort()));
-        t.direct().cleanNamespace("kbatch-" + StubHub.USER);
-        t.direct().createJobs("kbatch-" + StubHub.USER, StubHub.USER, SMALL_LIST);
-        try (HttpConnection c = new HttpConnection(t.apiPort())) {
-            fake.putJobList("kbatch-" + StubHub.USER,
-                    c.get("/apis/batch/v1/namespaces/kbatch-" + StubHub.USER + "/jobs", "", true).body);
-        }
+        log("backend Kubernetes API: %s", cluster != null ? cluster.apiUrl() : demo ? server.apiUrl() : S.apiUrl());
         warmUp(t);
         if (S.on("authorized")) {
             report.add(AuthorizedCase.authorized(t));
         }
-        if (S.on("list10")) {
-            report.add(ListCases.list(t, StubHub.HUB_TOKEN, "kbatch-" + StubHub.USER, SMALL_LIST + " jobs"));
+        if (S.on("list10") || S.on("first10s")) {
+            report.add(ListCases.list(t, StubHub.HUB_TOKEN, ns, SMALL_LIST + " jobs"));
         }
         if (S.on("list1k") || S.on("fixedlist")) {
-            String ns = "kbatch-" + StubHub.LIST_USER;
-            t.direct().cleanNamespace(ns);
+            String bigNs = "kbatch-" + StubHub.LIST_USER;
+            t.direct().cleanNamespace(bigNs);
             long created = System.nanoTime();
-            t.direct().createJobs(ns, StubHub.LIST_USER, S.listJobs());
-            log("created %d jobs in %s in %.1f s", S.listJobs(), ns, (System.nanoTime() - created) / 1e9);
-            // The fake API of phase 2 answers with exactly this list.
-            try (HttpConnection c = new HttpConnection(t.apiPort())) {
-                fake.putJobList(ns, c.get("/apis/batch/v1/namespaces/" + ns + "/jobs", "", true).body);
+            t.direct().createJobs(bigNs, StubHub.LIST_USER, S.listJobs());
+            log("created %d jobs in %s in %.1f s", S.listJobs(), bigNs, (System.nanoTime() - created) / 1e9);
+            byte[] whole;
+            try (Http c = t.connector().open()) {
+                whole = c.get("/apis/batch/v1/namespaces/" + bigNs + "/jobs", "", true).body;
             }
+            fake.putJobList(bigNs, whole);
             // For bench/Pipeline.java.
-            Files.write(S.out().resolve("joblist-" + S.listJobs() + ".json"), fake.jobLists.get(ns).whole());
+            Files.write(S.out().resolve("joblist-" + S.listJobs() + ".json"), whole);
             try (HttpConnection c = new HttpConnection(server.port)) {
-                report.listBytesDirect = fake.jobLists.get(ns).whole().length;
+                report.listBytesDirect = whole.length;
                 report.listBytesProxy = c.get("/jobs/", HttpConnection.auth(StubHub.LIST_TOKEN), true).body.length;
             }
             log("a list of %d jobs: %d bytes from the API server, %d bytes from the proxy", S.listJobs(),
                     report.listBytesDirect, report.listBytesProxy);
             if (S.on("list1k")) {
-                report.add(ListCases.list(t, StubHub.LIST_TOKEN, ns, S.listJobs() + " jobs"));
+                report.add(ListCases.list(t, StubHub.LIST_TOKEN, bigNs, S.listJobs() + " jobs"));
             }
             // The demo cluster's controller lists every object 5 times a second: leave it nothing to list.
-            t.direct().cleanNamespace(ns);
+            t.direct().cleanNamespace(bigNs);
         }
         if (S.on("submit")) {
             report.add(SubmitCase.submit(t));
@@ -163,10 +230,10 @@ public final class Bench {
             case 0 -> c.get("/authorized", HttpConnection.auth(StubHub.HUB_TOKEN)).status == 200;
             case 1 -> c.get("/", "").status == 200;
             default -> c.get("/jobs/", HttpConnection.auth(StubHub.HUB_TOKEN)).status == 200;
-        }); LoadGenerator.Side direct = new LoadGenerator.Side("warm-up", t.apiPort(), t.server().pid,
+        }); LoadGenerator.Side direct = t.directSide("warm-up",
                 c -> c.get("/apis/batch/v1/namespaces/" + ns + "/jobs", "").status == 200)) {
-            LoadGenerator.runFor(proxy, 2 * S.warmupSeconds());
-            LoadGenerator.runFor(direct, S.warmupSeconds());
+            LoadGenerator.runFor(proxy, 2 * LoadGenerator.warmupSeconds);
+            LoadGenerator.runFor(direct, LoadGenerator.warmupSeconds);
         }
     }
 
@@ -218,7 +285,7 @@ public final class Bench {
                 }
                 // The proxy reads the fake API's pages (limit/continue) and answers every item once.
                 try (HttpConnection c = new HttpConnection(server.port)) {
-                    HttpConnection.Response r = c.get("/jobs/", HttpConnection.auth(
+                    Http.Response r = c.get("/jobs/", HttpConnection.auth(
                             user.equals(StubHub.USER) ? StubHub.HUB_TOKEN : StubHub.LIST_TOKEN), true);
                     int items = ((List<?>) Json.at(Json.parse(r.text()), "items")).size();
                     int expected = fake.jobLists.get(listNs).items().size();

@@ -15,18 +15,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Direct Kubernetes calls: the test data on the backend, made without the proxy. */
 final class DirectKubernetes {
-    final int port;
+    final Http.Connector connector;
 
-    DirectKubernetes(int port) throws IOException {
-        this.port = port;
+    /** {@code connector}: a new connection per call (the API server may have closed an idle one), or a shared client. */
+    DirectKubernetes(Http.Connector connector) {
+        this.connector = connector;
     }
 
     /** Deletes the jobs, pods, secrets and configmaps of a namespace (creating the namespace if missing). */
     void cleanNamespace(String ns) {
-        // A new connection each time: the API server may have closed an idle one.
-        try (HttpConnection conn = new HttpConnection(port)) {
-            HttpConnection.Response r = conn.request("POST", "/api/v1/namespaces", HttpConnection.JSON_TYPE,
-                    HttpConnection.bytes(template("direct-1-namespace.json").replace("${NS}", ns)), false);
+        try (Http conn = connector.open()) {
+            Http.Response r = conn.request("POST", "/api/v1/namespaces", Http.JSON_TYPE,
+                    Http.bytes(template("direct-1-namespace.json").replace("${NS}", ns)), false);
             check(r, 201, 409);
             for (String collection : List.of("/apis/batch/v1/namespaces/" + ns + "/jobs",
                     "/api/v1/namespaces/" + ns + "/secrets", "/api/v1/namespaces/" + ns + "/configmaps",
@@ -45,10 +45,7 @@ final class DirectKubernetes {
     void createJobs(String ns, String user, int n) throws Exception {
         String job = template("direct-4-job.json").replace("${NS}", ns).replace("${USER}", user)
                 .replace("${SECRET}", "bench-env").replace("${CONFIGMAP}", "bench-code");
-        String suspended = job.replace("\"backoffLimit\": 0,", "\"backoffLimit\": 0, \"suspend\": true,");
-        if (suspended.equals(job)) {
-            throw new IllegalStateException("direct-4-job.json has no backoffLimit to anchor suspend on");
-        }
+        String suspended = SubmitCase.suspend(job, "\"backoffLimit\": 0,", "\"backoffLimit\": 0, \"suspend\": true,");
         String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         String status = """
                 {"status": {"startTime": "%s", "completionTime": "%s", "succeeded": 1, "ready": 0,
@@ -60,15 +57,15 @@ final class DirectKubernetes {
         List<java.util.concurrent.Future<?>> done = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             done.add(pool.submit(() -> {
-                try (HttpConnection c = new HttpConnection(port)) {
+                try (Http c = connector.open()) {
                     while (next.getAndIncrement() < n) {
-                        HttpConnection.Response r = c.request("POST", "/apis/batch/v1/namespaces/" + ns + "/jobs",
-                                HttpConnection.JSON_TYPE, HttpConnection.bytes(suspended.replace("${ID}",
+                        Http.Response r = c.request("POST", "/apis/batch/v1/namespaces/" + ns + "/jobs",
+                                Http.JSON_TYPE, Http.bytes(suspended.replace("${ID}",
                                         UUID.randomUUID().toString())), true);
                         check(r, 201);
                         String name = (String) Json.at(Json.parse(r.text()), "metadata", "name");
                         check(c.request("PATCH", "/apis/batch/v1/namespaces/" + ns + "/jobs/" + name + "/status",
-                                HttpConnection.MERGE_PATCH_TYPE, HttpConnection.bytes(status), false), 200);
+                                Http.MERGE_PATCH_TYPE, Http.bytes(status), false), 200);
                     }
                 }
                 return null;
@@ -91,7 +88,7 @@ final class DirectKubernetes {
         return t;
     }
 
-    static void check(HttpConnection.Response r, int... expected) throws IOException {
+    static void check(Http.Response r, int... expected) throws IOException {
         for (int e : expected) {
             if (r.status == e) {
                 return;

@@ -122,7 +122,7 @@ final class FakeApi implements AutoCloseable {
                     while ((wait = due - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(wait);
                     }
-                    out.write(HttpConnection.bytes("seq=" + i + " t=" + System.nanoTime() + " " + pad + "\n"));
+                    out.write(Http.bytes("seq=" + i + " t=" + System.nanoTime() + " " + pad + "\n"));
                     out.flush();
                 }
             } else if (pod.startsWith("bulk-") || pod.startsWith("oneline-")) {
@@ -134,7 +134,7 @@ final class FakeApi implements AutoCloseable {
                 int lines = Math.max(1, (256 * 1024) / lineBytes);
                 byte[] block = new byte[lines * lineBytes];
                 for (int l = 0; l < lines; l++) {
-                    byte[] line = HttpConnection.bytes(String.format("%-" + (lineBytes - 1) + "s" + (oneLine ? " " : "\n"),
+                    byte[] line = Http.bytes(String.format("%-" + (lineBytes - 1) + "s" + (oneLine ? " " : "\n"),
                             "bulk log line " + l + " of a block; the rest is padding ....."));
                     System.arraycopy(line, 0, block, l * lineBytes, lineBytes);
                 }
@@ -159,7 +159,7 @@ final class FakeApi implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = HttpConnection.bytes(body);
+        byte[] b = Http.bytes(body);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, b.length);
         ex.getResponseBody().write(b);

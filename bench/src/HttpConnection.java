@@ -1,6 +1,4 @@
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,20 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** A minimal HTTP/1.1 client: one keep-alive connection, Content-Length and chunked bodies. */
-final class HttpConnection implements Closeable {
-
-    interface Sink {
-        void accept(byte[] buf, int off, int len) throws IOException;
-    }
-
-    static final class Response {
-        int status;
-        byte[] body;
-
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-    }
+final class HttpConnection implements Http {
 
     final int port;
     final Socket socket;
@@ -53,25 +38,9 @@ final class HttpConnection implements Closeable {
         this.out = new BufferedOutputStream(s.getOutputStream(), 65536);
     }
 
-    Response get(String path, String headers) throws IOException {
-        return request("GET", path, headers, null, false);
-    }
-
-    Response get(String path, String headers, boolean keep) throws IOException {
-        return request("GET", path, headers, null, keep);
-    }
-
-    Response request(String method, String path, String headers, byte[] body, boolean keep) throws IOException {
-        ByteArrayOutputStream kept = keep ? new ByteArrayOutputStream() : null;
-        Response r = exchange(method, path, headers, body, keep ? kept::write : (b, o, l) -> { });
-        if (keep) {
-            r.body = kept.toByteArray();
-        }
-        return r;
-    }
-
     /** Sends a request and hands the body to {@code sink} as it arrives (a chunk that fits the buffer whole). */
-    Response exchange(String method, String path, String headers, byte[] body, Sink sink) throws IOException {
+    @Override
+    public Response exchange(String method, String path, String headers, byte[] body, Sink sink) throws IOException {
         if (socket.isClosed()) {
             throw new IOException("connection closed");
         }
@@ -206,13 +175,6 @@ final class HttpConnection implements Closeable {
         } catch (IOException ignored) {
             // closing
         }
-    }
-
-    static final String JSON_TYPE = "Content-Type: application/json\r\n";
-    static final String MERGE_PATCH_TYPE = "Content-Type: application/merge-patch+json\r\n";
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     static String auth(String token) {

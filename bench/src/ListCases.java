@@ -11,10 +11,14 @@ final class ListCases {
     static Pair list(Target t, String token, String ns, String what) throws Exception {
         String path = "/apis/batch/v1/namespaces/" + ns + "/jobs";
         return LoadGenerator.compare("GET /jobs/ (" + what + ")", pagedListName(path),
-                new LoadGenerator.Side("proxy", t.server().port, t.server().pid,
-                        c -> c.get("/jobs/", HttpConnection.auth(token)).status == 200),
-                new LoadGenerator.Side("direct", t.apiPort(), t.server().pid, c -> pagedList(c, path)),
+                t.proxySide("proxy", proxyList(token)),
+                t.directSide("direct", c -> pagedList(c, path)),
                 null);
+    }
+
+    /** {@code GET /jobs/} through the proxy, as the CLI's {@code kbatch job list} asks. */
+    static LoadGenerator.Op proxyList(String token) {
+        return c -> c.get("/jobs/", HttpConnection.auth(token)).status == 200;
     }
 
     /**
@@ -29,7 +33,7 @@ final class ListCases {
     }
 
     /** Reads a list page by page, as the proxy does; true when every page answered 200. */
-    static boolean pagedList(HttpConnection c, String path) throws IOException {
+    static boolean pagedList(Http c, String path) throws IOException {
         String token = null;
         int pages = 0;
         do {
@@ -48,7 +52,7 @@ final class ListCases {
      * Finds {@code "continue":"<token>"} in a list as it streams by, without keeping the body (the proxy side of a
      * case does not keep it either): the list metadata's continue token, or null.
      */
-    static final class ContinueScanner implements HttpConnection.Sink {
+    static final class ContinueScanner implements Http.Sink {
         private static final byte[] KEY = "\"continue\":\"".getBytes(StandardCharsets.ISO_8859_1);
         private int matched;
         private StringBuilder token;

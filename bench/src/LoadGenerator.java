@@ -10,34 +10,54 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LoadGenerator {
 
     interface Op {
-        boolean run(HttpConnection c) throws IOException;
+        boolean run(Http c) throws IOException;
     }
 
-    /** One side of a comparison: what a worker does once, on a connection to {@code port}. */
+    /**
+     * One side of a comparison: what a worker does once, on its connection ({@code connector}: a plain HTTP/1.1
+     * connection to {@code port} per worker, or one multiplexing client that all workers share).
+     */
     static final class Side implements Closeable {
         final String name;
-        final int port;
+        final Http.Connector connector;
         final long serverPid;
         final Op op;
-        final HttpConnection[] conns;
+        final Http[] conns;
+        /** Processes whose CPU is the backend's work (kube-apiserver and etcd on a real cluster), or none. */
+        long[] backendPids = new long[0];
 
         Side(String name, int port, long serverPid, Op op) {
+            this(name, () -> new HttpConnection(port), serverPid, op);
+        }
+
+        Side(String name, Http.Connector connector, long serverPid, Op op) {
             this.name = name;
-            this.port = port;
+            this.connector = connector;
             this.serverPid = serverPid;
             this.op = op;
-            this.conns = new HttpConnection[Bench.S.concurrency()];
+            this.conns = new Http[concurrency];
+        }
+
+        Side backend(long[] pids) {
+            this.backendPids = pids;
+            return this;
         }
 
         @Override
         public void close() {
-            for (HttpConnection c : conns) {
+            for (Http c : conns) {
                 if (c != null) {
                     c.close();
                 }
             }
         }
     }
+
+    /** Connections (workers) per side in the current phase: BENCH_CONCURRENCY, BENCH_CLUSTER_CONCURRENCY. */
+    static volatile int concurrency;
+
+    /** Warm-up per side of a case in the current phase: BENCH_WARMUP_SECONDS, BENCH_CLUSTER_WARMUP_SECONDS. */
+    static volatile double warmupSeconds;
 
     /** Whether the server being measured is the demo-mode one (its RSS includes the embedded Kubernetes API). */
     static volatile boolean demoServer;
@@ -46,13 +66,14 @@ final class LoadGenerator {
         Bench.log("case %s", name);
         Bench.RSS.window();
         try (a; b) {
-            runFor(a, Bench.S.warmupSeconds());
+            runFor(a, warmupSeconds);
             if (between != null) between.run();
-            runFor(b, Bench.S.warmupSeconds());
+            runFor(b, warmupSeconds);
             if (between != null) between.run();
             // What the server burns with nothing to do (the demo cluster's controller polls), taken out of CPU/op:
             // the lower of one idle second before and one after the rounds (before, the JIT may still be busy).
-            long idleBefore = idleCpuNanosPerSecond(a.serverPid);
+            long[] backendIdle = new long[1];
+            long idleBefore = idleCpuNanosPerSecond(a.serverPid, a.backendPids, backendIdle);
             Stats sa = new Stats();
             Stats sb = new Stats();
             for (int r = 0; r < Bench.S.rounds(); r++) {
@@ -65,9 +86,14 @@ final class LoadGenerator {
                 (first == a ? sa : sb).add(s1);
                 (second == a ? sa : sb).add(s2);
             }
-            long idleCpu = Math.min(idleBefore, idleCpuNanosPerSecond(a.serverPid));
+            long[] backendIdleAfter = new long[1];
+            long idleCpu = Math.min(idleBefore, idleCpuNanosPerSecond(a.serverPid, a.backendPids, backendIdleAfter));
             sa.idleCpuNanosPerSecond = sb.idleCpuNanosPerSecond = idleCpu;
-            Bench.log("  (idle server: %.0f ms CPU/s, taken out of the CPU per op)", idleCpu / 1e6);
+            // The cluster's controllers keep the API server busy a little with nothing to do: taken out alike.
+            sa.backendIdleNanosPerSecond = sb.backendIdleNanosPerSecond = Math.min(backendIdle[0], backendIdleAfter[0]);
+            Bench.log("  (idle server: %.0f ms CPU/s%s, taken out of the CPU per op)", idleCpu / 1e6,
+                    a.backendPids.length == 0 ? "" : String.format(java.util.Locale.ROOT,
+                            "; idle API server + etcd: %.0f ms CPU/s", sa.backendIdleNanosPerSecond / 1e6));
             Bench.log("  %-8s %8.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  server CPU %7.0f us/op  errors %d%s", a.name,
                     sa.rate(), sa.p(0.5), sa.p(0.99), sa.serverCpuMicrosPerOp(), sa.errors,
                     sa.firstError == null ? "" : " (" + sa.firstError + ")");
@@ -89,16 +115,31 @@ final class LoadGenerator {
         }
     }
 
-    /** The server's CPU use over one idle second. */
-    static long idleCpuNanosPerSecond(long pid) throws InterruptedException {
+    /** The server's CPU use over one idle second; the backend's ({@code backendPids}) into {@code backend[0]}. */
+    static long idleCpuNanosPerSecond(long pid, long[] backendPids, long[] backend) throws InterruptedException {
         long c0 = ProcessUsage.cpuNanos(pid);
+        long b0 = backendCpu(backendPids);
         long t0 = System.nanoTime();
         Thread.sleep(1000);
-        return (long) ((ProcessUsage.cpuNanos(pid) - c0) / ((System.nanoTime() - t0) / 1e9));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        backend[0] = (long) ((backendCpu(backendPids) - b0) / seconds);
+        return (long) ((ProcessUsage.cpuNanos(pid) - c0) / seconds);
+    }
+
+    private static long backendCpu(Side side) {
+        return backendCpu(side.backendPids);
+    }
+
+    private static long backendCpu(long[] pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += ProcessUsage.cpuNanos(pid);
+        }
+        return sum;
     }
 
     static Stats runFor(Side side, double seconds) throws InterruptedException {
-        int n = Bench.S.concurrency();
+        int n = side.conns.length;
         long[][] lat = new long[n][];
         int[] counts = new int[n];
         long[] errors = new long[n];
@@ -122,9 +163,9 @@ final class LoadGenerator {
                     boolean ok;
                     String error = null;
                     try {
-                        HttpConnection c = side.conns[worker];
+                        Http c = side.conns[worker];
                         if (c == null) {
-                            c = side.conns[worker] = new HttpConnection(side.port);
+                            c = side.conns[worker] = side.connector.open();
                         }
                         ok = side.op.run(c);
                         if (!ok) {
@@ -158,6 +199,7 @@ final class LoadGenerator {
         boolean byThread = Settings.env("BENCH_THREADS", "0").equals("1");
         Map<String, Long> threads0 = byThread ? ProcessUsage.threadCpu(side.serverPid) : Map.of();
         long cpu0 = ProcessUsage.cpuNanos(side.serverPid);
+        long backend0 = backendCpu(side);
         long bench0 = ProcessUsage.benchCpuNanos();
         long start = System.nanoTime();
         deadline.set(start + (long) (seconds * 1e9));
@@ -169,6 +211,7 @@ final class LoadGenerator {
         Stats s = new Stats();
         s.nanos = elapsed;
         s.serverCpuNanos = ProcessUsage.cpuNanos(side.serverPid) - cpu0;
+        s.backendCpuNanos = side.backendPids.length == 0 ? -1 : backendCpu(side) - backend0;
         s.benchCpuNanos = ProcessUsage.benchCpuNanos() - bench0;
         if (byThread) {
             Map<String, Long> threads1 = ProcessUsage.threadCpu(side.serverPid);

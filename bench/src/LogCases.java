@@ -30,7 +30,7 @@ final class LogCases {
         Delays d = new Delays();
         d.values = new long[Bench.S.delayLines()];
         try (HttpConnection c = new HttpConnection(port)) {
-            HttpConnection.Response r = c.exchange("GET", path, headers, null, (buf, off, len) -> {
+            Http.Response r = c.exchange("GET", path, headers, null, (buf, off, len) -> {
                 long now = System.nanoTime();
                 d.bytes += len;
                 String text = new String(buf, off, len, StandardCharsets.ISO_8859_1);
@@ -69,7 +69,7 @@ final class LogCases {
         long t0 = System.nanoTime();
         try (HttpConnection c = new HttpConnection(port)) {
             c.socket.setSoTimeout(120_000);
-            HttpConnection.Response r = c.exchange("GET", path, headers, null, (buf, off, len) -> bytes.addAndGet(len));
+            Http.Response r = c.exchange("GET", path, headers, null, (buf, off, len) -> bytes.addAndGet(len));
             if (r.status != 200) {
                 throw new IOException("log answered " + r.status + ": " + path);
             }

@@ -95,13 +95,13 @@ record PagedList(byte[] whole, String apiVersion, String kind, String resourceVe
             String meta = "{\"resourceVersion\":\"" + resourceVersion + "\""
                     + (to < items.size() ? ",\"continue\":\"" + to + "\",\"remainingItemCount\":" + (items.size() - to) : "")
                     + "}";
-            out.writeBytes(HttpConnection.bytes("{\"apiVersion\":\"" + apiVersion + "\",\"kind\":\"" + kind
+            out.writeBytes(Http.bytes("{\"apiVersion\":\"" + apiVersion + "\",\"kind\":\"" + kind
                     + "\",\"metadata\":" + meta + ",\"items\":["));
             for (int i = from; i < to; i++) {
                 if (i > from) out.write(',');
                 out.writeBytes(items.get(i));
             }
-            out.writeBytes(HttpConnection.bytes("]}"));
+            out.writeBytes(Http.bytes("]}"));
             return out.toByteArray();
         });
     }

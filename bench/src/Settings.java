@@ -1,11 +1,11 @@
 import java.nio.file.Path;
 import java.util.List;
 
-/** Every knob, from the environment; the defaults keep a run within about 4 minutes on 2 cores. */
+/** Every knob, from the environment; the defaults keep a run within about 7 minutes on 2 cores. */
 record Settings(int concurrency, double warmupSeconds, double roundSeconds, int rounds, int starts,
                 long logBytes, long logSmallBytes, int logLineBytes, int delayLines, int delayIntervalMillis,
                 int listJobs, String serverJavaOpts, String jfr, Path jar, Path demoJar, Path out, String apiUrl,
-                int maxSeconds, String commit, List<String> cases) {
+                String backend, int clusterConcurrency, double clusterWarmupSeconds, int maxSeconds, String commit, List<String> cases) {
 
     static Settings fromEnvironment(Path root) {
         return new Settings(
@@ -28,7 +28,10 @@ record Settings(int concurrency, double warmupSeconds, double roundSeconds, int 
                 root.resolve(env("BENCH_DEMO_JAR", "demo/target/kbatch-proxy-demo.jar")),
                 root.resolve(env("BENCH_OUT", "bench/out")),
                 env("BENCH_API_URL", ""),
-                intEnv("BENCH_MAX_SECONDS", 480),
+                backend(env("BENCH_BACKEND", "auto")),
+                intEnv("BENCH_CLUSTER_CONCURRENCY", 16),
+                doubleEnv("BENCH_CLUSTER_WARMUP_SECONDS", 15),
+                intEnv("BENCH_MAX_SECONDS", 900),
                 env("BENCH_COMMIT", "unknown"),
                 List.of(env("BENCH_CASES", String.join(",", CASES)).split("\\s*,\\s*")));
     }
@@ -39,8 +42,16 @@ record Settings(int concurrency, double warmupSeconds, double roundSeconds, int 
     }
 
     /** The cases, in the order they run. */
-    static final List<String> CASES = List.of("authorized", "list10", "list1k", "submit", "delay", "bulk", "fixedlist",
-            "oneline");
+    static final List<String> CASES = List.of("first10s", "authorized", "list10", "list1k", "submit", "delay", "bulk",
+            "fixedlist", "oneline");
+
+    /** BENCH_BACKEND: {@code auto} (the real cluster where it can start, else the demo), {@code k8s}, {@code demo}. */
+    static String backend(String value) {
+        if (!List.of("auto", "k8s", "demo").contains(value)) {
+            throw new IllegalArgumentException("BENCH_BACKEND must be auto, k8s or demo, not " + value);
+        }
+        return value;
+    }
 
     static String env(String name, String def) {
         String v = System.getenv(name);

@@ -13,6 +13,9 @@ final class Stats {
     /** ServerProcess CPU by thread kind (digits in thread names folded), when BENCH_THREADS=1. */
     final Map<String, Long> threadCpuNanos = new java.util.TreeMap<>();
     long benchCpuNanos;
+    /** CPU of the backend's processes (kube-apiserver and etcd), or -1 where they are not ours to read. */
+    long backendCpuNanos = -1;
+    long backendIdleNanosPerSecond;
     long[] latencies = new long[0];
     final List<Double> roundRates = new ArrayList<>();
     String firstError;
@@ -24,6 +27,7 @@ final class Stats {
         serverCpuNanos += round.serverCpuNanos;
         round.threadCpuNanos.forEach((k, v) -> threadCpuNanos.merge(k, v, Long::sum));
         benchCpuNanos += round.benchCpuNanos;
+        backendCpuNanos = round.backendCpuNanos < 0 ? -1 : Math.max(0, backendCpuNanos) + round.backendCpuNanos;
         long[] merged = Arrays.copyOf(latencies, latencies.length + round.latencies.length);
         System.arraycopy(round.latencies, 0, merged, latencies.length, round.latencies.length);
         latencies = merged;
@@ -44,6 +48,14 @@ final class Stats {
     double serverCpuMicrosPerOp() {
         double busy = Math.max(0, serverCpuNanos - idleCpuNanosPerSecond * (nanos / 1e9));
         return ops == 0 ? 0 : busy / 1e3 / ops;
+    }
+
+    /** The backend's CPU per operation (kube-apiserver and etcd), NaN where not measured. */
+    double backendCpuMicrosPerOp() {
+        if (backendCpuNanos < 0 || ops == 0) {
+            return Double.NaN;
+        }
+        return Math.max(0, backendCpuNanos - backendIdleNanosPerSecond * (nanos / 1e9)) / 1e3 / ops;
     }
 
     double benchCpuMicrosPerOp() {

@@ -48,7 +48,7 @@ final class StubHub implements AutoCloseable {
             String body = user == null ? "{\"status\": 403, \"message\": \"Forbidden\"}"
                     : "{\"name\": \"" + user + "\", \"groups\": [], \"scopes\": [\"access:services!service=kbatch\"],"
                     + " \"kind\": \"user\"}";
-            byte[] bytes = HttpConnection.bytes(body);
+            byte[] bytes = Http.bytes(body);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
