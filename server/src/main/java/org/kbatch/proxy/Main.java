@@ -69,8 +69,10 @@ public final class Main {
         Components parts;
         try {
             config.requireHub();
-            parts = Components.create(config,
-                    KubernetesClients.fromEnvironment(Duration.ofSeconds(config.kubernetesTimeoutSeconds())));
+            KubernetesClient client = KubernetesClients.fromEnvironment(
+                    Duration.ofSeconds(config.kubernetesTimeoutSeconds()));
+            KubernetesClients.connectAhead(client);
+            parts = Components.create(config, client);
         } catch (ConfigException e) {
             exitOnBadConfiguration(e);
             return;
