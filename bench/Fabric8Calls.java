@@ -1,0 +1,128 @@
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import org.kbatch.proxy.kube.KubernetesClients;
+
+/**
+ * What one Kubernetes call costs the calling JVM: a Secret created and then merge-patched (two of a submission's six
+ * calls), through fabric8 as the proxy makes them ({@code KubernetesClients}, its settings) and through the JDK's
+ * HTTP/2 client straight (as bench/src/Http2Client.java), one thread, warmed up, rounds alternating A B B A. The
+ * process's CPU per pair is the figure. Needs a cluster (the tool's {@code k8s.env}):
+ *
+ * <pre>
+ * ../shared/tools/k8s start /tmp/k8s-calls && . /tmp/k8s-calls/k8s.env
+ * java -XX:+UseSerialGC -cp 'server/target/classes:server/target/libs/*' bench/Fabric8Calls.java
+ * ../shared/tools/k8s stop /tmp/k8s-calls
+ * </pre>
+ */
+public final class Fabric8Calls {
+    static final int PAIRS = 1500;
+    static final String NS = "calls-bench";
+    static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    public static void main(String[] args) throws Exception {
+        KubernetesClient fabric8 = KubernetesClients.fromEnvironment(java.time.Duration.ofSeconds(30));
+        try {
+            fabric8.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+                    .create();
+        } catch (RuntimeException exists) {
+            // A second run.
+        }
+        Thread.sleep(1000);
+        HttpClient jdk = jdkClient();
+        URI api = URI.create(System.getenv("K8S_API_URL"));
+        String bearer = "Bearer " + System.getenv("K8S_TOKEN");
+        Runnable viaFabric8 = () -> {
+            Secret made = fabric8.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
+                    .withGenerateName("s-").withNamespace(NS).endMetadata().addToStringData("A", "b").build()).create();
+            fabric8.secrets().inNamespace(NS).resource(made).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
+        };
+        Pattern name = Pattern.compile("\"name\":\"([^\"]+)\"");
+        Runnable viaJdk = () -> {
+            try {
+                HttpResponse<String> made = jdk.send(HttpRequest.newBuilder(api.resolve("/api/v1/namespaces/" + NS
+                                + "/secrets")).header("Authorization", bearer).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"v1\",\"kind\":\"Secret\","
+                                + "\"metadata\":{\"generateName\":\"s-\",\"namespace\":\"" + NS + "\"},"
+                                + "\"stringData\":{\"A\":\"b\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+                Matcher m = name.matcher(made.body());
+                if (made.statusCode() != 201 || !m.find()) {
+                    throw new IllegalStateException("create answered " + made.statusCode());
+                }
+                jdk.send(HttpRequest.newBuilder(api.resolve("/api/v1/namespaces/" + NS + "/secrets/" + m.group(1)))
+                        .header("Authorization", bearer).header("Content-Type", "application/merge-patch+json")
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"labels\":{\"x\":\"y\"}}}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        round("warm-up fabric8", viaFabric8, fabric8);
+        round("warm-up JDK", viaJdk, fabric8);
+        double f = 0;
+        double j = 0;
+        for (int r = 0; r < 4; r++) {
+            boolean fabricFirst = r % 2 == 0;
+            double first = round(fabricFirst ? "fabric8" : "JDK HTTP/2", fabricFirst ? viaFabric8 : viaJdk, fabric8);
+            double second = round(fabricFirst ? "JDK HTTP/2" : "fabric8", fabricFirst ? viaJdk : viaFabric8, fabric8);
+            f += fabricFirst ? first : second;
+            j += fabricFirst ? second : first;
+        }
+        System.out.printf(Locale.ROOT, "create + merge patch of a Secret, CPU of this JVM per pair: fabric8 %.0f µs, "
+                + "JDK HTTP/2 client %.0f µs (%.2f×)%n", f / 4, j / 4, f / j);
+        fabric8.namespaces().withName(NS).delete();
+        System.exit(0);
+    }
+
+    static double round(String what, Runnable pair, KubernetesClient cleaner) {
+        long cpu0 = OS.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < PAIRS; i++) {
+            pair.run();
+        }
+        double micros = (OS.getProcessCpuTime() - cpu0) / 1e3 / PAIRS;
+        System.out.printf(Locale.ROOT, "%-16s %7.0f µs CPU, %7.0f µs wall per pair%n", what, micros,
+                (System.nanoTime() - t0) / 1e3 / PAIRS);
+        cleaner.secrets().inNamespace(NS).delete();
+        return micros;
+    }
+
+    static HttpClient jdkClient() throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(Path.of(System.getenv("K8S_CA")))) {
+            int i = 0;
+            for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + i++, (X509Certificate) cert);
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(tls).proxy(HttpClient.Builder.NO_PROXY).build();
+    }
+}
