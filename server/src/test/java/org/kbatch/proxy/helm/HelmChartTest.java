@@ -284,6 +284,32 @@ class HelmChartTest {
                 () -> assertTrue(heapMiB >= 96, "a heap of " + heapMiB + " MiB"));
     }
 
+    /**
+     * The heap the JVM really gives with the chart's options in a pod of the chart's limit: a share the options name
+     * is not the share the JVM takes (below ~500 MiB it used MinRAMPercentage, 50% by default, or 126 MiB). Asked of
+     * this test's own JVM, with the limit as {@code -XX:MaxRAM} (what the JVM reads from the pod's cgroup).
+     */
+    @Test
+    void heapIsTheShareOfTheLimitTheOptionsSay() throws Exception {
+        String options = defaults.envValue("JAVA_TOOL_OPTIONS");
+        String limit = defaults.container().at("/resources/limits/memory").asString();
+        long limitMiB = Long.parseLong(limit.substring(0, limit.length() - 2));
+        java.util.regex.Matcher percentage = java.util.regex.Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(options);
+        assertTrue(percentage.find(), "a heap share of the limit: " + options);
+        List<String> command = new java.util.ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"), "-XX:MaxRAM=" + limitMiB + "m"));
+        command.addAll(List.of(options.trim().split("\\s+")));
+        command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String flags = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, jvm.waitFor(), flags);
+        java.util.regex.Matcher maxHeap = java.util.regex.Pattern.compile("\\bMaxHeapSize\\s+=\\s+(\\d+)").matcher(flags);
+        assertTrue(maxHeap.find(), flags);
+        long heapMiB = Long.parseLong(maxHeap.group(1)) >> 20;
+        assertEquals(limitMiB * Long.parseLong(percentage.group(1)) / 100, heapMiB,
+                "MiB of heap the JVM takes with " + options + " in " + limit);
+    }
+
     @Test
     void requestsResources() {
         JsonNode resources = defaults.container().path("resources");
