@@ -39,6 +39,10 @@ public final class Bench {
 
     static final int SMALL_LIST = 10;
 
+    /** The warm-up beyond the fixed one that each case took until the server's JIT was done (seconds). */
+    static final java.util.List<Double> warmupExtraSeconds =
+            java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
     public static void main(String[] args) throws Exception {
         // The stub hub and the fake API answer without waiting for delayed ACKs (see Settings).
         System.setProperty("sun.net.httpserver.nodelay", "true");

@@ -61,6 +61,17 @@ final class ProcessUsage {
         return cpu;
     }
 
+    /** CPU (ns) of the JIT's compiler threads (C1 and C2) of a process. */
+    static long compilerCpuNanos(long pid) {
+        long sum = 0;
+        for (Map.Entry<String, Long> thread : threadCpu(pid).entrySet()) {
+            if (thread.getKey().contains("CompilerThre")) {
+                sum += thread.getValue();
+            }
+        }
+        return sum;
+    }
+
     static long benchCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();

@@ -5,7 +5,7 @@ import java.util.List;
 record Settings(int concurrency, double warmupSeconds, double roundSeconds, int rounds, int starts,
                 long logBytes, long logSmallBytes, int logLineBytes, int delayLines, int delayIntervalMillis,
                 int listJobs, String serverJavaOpts, String jfr, Path jar, Path demoJar, Path out, String apiUrl,
-                String backend, int clusterConcurrency, double clusterWarmupSeconds, int maxSeconds, String commit, List<String> cases) {
+                String backend, int clusterConcurrency, double clusterWarmupSeconds, double warmupMaxSeconds, int maxSeconds, String commit, List<String> cases) {
 
     static Settings fromEnvironment(Path root) {
         return new Settings(
@@ -31,6 +31,7 @@ record Settings(int concurrency, double warmupSeconds, double roundSeconds, int 
                 backend(env("BENCH_BACKEND", "auto")),
                 intEnv("BENCH_CLUSTER_CONCURRENCY", 16),
                 doubleEnv("BENCH_CLUSTER_WARMUP_SECONDS", 15),
+                doubleEnv("BENCH_WARMUP_MAX_SECONDS", 45),
                 intEnv("BENCH_MAX_SECONDS", 900),
                 env("BENCH_COMMIT", "unknown"),
                 List.of(env("BENCH_CASES", String.join(",", CASES)).split("\\s*,\\s*")));
