@@ -171,6 +171,44 @@ class SubmissionNamesServerTest {
         assertThat(env.path(0).path("value_from").path("secret_key_ref").path("key").asString(), is("MY_VAR"));
     }
 
+    /** What a Kubernetes before 1.31 answers when the name it generated is taken (NewGenerateNameConflict). */
+    private static String generatedNameTaken(String resource, String prefix) {
+        return "{\"apiVersion\": \"v1\", \"kind\": \"Status\", \"status\": \"Failure\", \"code\": 409,"
+                + " \"reason\": \"AlreadyExists\", \"message\": \"" + resource + " \\\"" + prefix + "x7k2q\\\" already"
+                + " exists, the server was not able to generate a unique name for the object\", \"details\":"
+                + " {\"retryAfterSeconds\": 1}}";
+    }
+
+    @Test
+    void aGeneratedNameThatWasTakenIsGeneratedAgainNotTheUsers409() throws Exception {
+        server.expect().post().withPath("/api/v1/namespaces/kbatch-alice/secrets")
+                .andReturn(409, generatedNameTaken("secrets", "lucky-")).once();
+        server.expect().post().withPath("/apis/batch/v1/namespaces/kbatch-alice/jobs")
+                .andReturn(409, generatedNameTaken("jobs.batch", "lucky-")).times(2);
+
+        Answer res = post("/jobs/", job("{\"generate_name\": \"lucky-\"}"), CODE);
+
+        assertThat(res.body().toString(), res.status(), is(200));
+        String name = res.body().path("metadata").path("name").asString();
+        assertThat(client.batch().v1().jobs().inAnyNamespace().list().getItems().stream()
+                .map(j -> j.getMetadata().getName()).toList(), contains(name));
+        assertThat(MockCluster.secrets(client).stream().map(s -> s.getMetadata().getOwnerReferences().getFirst()
+                .getName()).toList(), contains(name));
+        assertThat(MockCluster.configMaps(client), hasSize(1));
+    }
+
+    @Test
+    void aGeneratedNameTakenThreeTimesInARowIsA409AndLeavesNothing() throws Exception {
+        server.expect().post().withPath("/apis/batch/v1/namespaces/kbatch-alice/jobs")
+                .andReturn(409, generatedNameTaken("jobs.batch", "unlucky-")).times(3);
+
+        Answer res = post("/jobs/", job("{\"generate_name\": \"unlucky-\"}"), CODE);
+
+        assertThat(res.body().toString(), res.status(), is(409));
+        assertThat(res.detail(), startsWith("jobs.batch \"unlucky-x7k2q\" already exists"));
+        assertNothingCreated();
+    }
+
     private static void assertNothingCreated() {
         assertThat(client.batch().v1().jobs().inAnyNamespace().list().getItems(), empty());
         assertThat(client.batch().v1().cronjobs().inAnyNamespace().list().getItems(), empty());
