@@ -1,7 +1,7 @@
 import java.nio.file.Path;
 import java.util.List;
 
-/** Every knob, from the environment; the defaults keep a run within about 7 minutes on 2 cores. */
+/** Every knob, from the environment; the defaults keep a run within about 10 minutes on 2 cores. */
 record Settings(int concurrency, double warmupSeconds, double roundSeconds, int rounds, int starts,
                 long logBytes, long logSmallBytes, int logLineBytes, int delayLines, int delayIntervalMillis,
                 int listJobs, String serverJavaOpts, String jfr, Path jar, Path demoJar, Path out, String apiUrl,
