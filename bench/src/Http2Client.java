@@ -30,6 +30,11 @@ final class Http2Client implements Http {
     Http2Client(URI base, Path caPem, String token) throws Exception {
         this.base = base;
         this.bearer = "Bearer " + token;
+        this.client = asFabric8BuildsIt(caPem);
+    }
+
+    /** The JDK's client with the settings fabric8's {@code JdkHttpClientBuilderImpl} gives the proxy's. */
+    static HttpClient asFabric8BuildsIt(Path caPem) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(caPem)) {
@@ -42,7 +47,7 @@ final class Http2Client implements Http {
         tmf.init(trust);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
-        this.client = HttpClient.newBuilder()
+        return HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .sslContext(tls)
                 .sslParameters(new SSLParameters(null, new String[] {"TLSv1.3", "TLSv1.2"}))

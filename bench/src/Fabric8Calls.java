@@ -1,20 +1,12 @@
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -26,13 +18,15 @@ import org.kbatch.proxy.kube.KubernetesClients;
 
 /**
  * What one Kubernetes call costs the calling JVM: a Secret created and then merge-patched (two of a submission's six
- * calls), through fabric8 as the proxy makes them ({@code KubernetesClients}, its settings) and through the JDK's
- * HTTP/2 client straight (as bench/src/Http2Client.java), one thread, warmed up, rounds alternating A B B A. The
- * process's CPU per pair is the figure. Needs a cluster (the tool's {@code k8s.env}):
+ * calls), through fabric8 as the proxy makes them ({@code KubernetesClients}, its settings), through fabric8's HTTP
+ * client with our own JSON, and through the JDK's HTTP/2 client straight (built as the bench's direct side is,
+ * {@link Http2Client#asFabric8BuildsIt}); one thread, warmed up, rounds in rotating order. The process's CPU per pair
+ * is the figure. Needs a cluster (the tool's {@code k8s.env}); in {@code bench/src} for {@code Http2Client}, and never
+ * compiled by a run of {@code Bench.java} (the source launcher compiles only the classes a program uses):
  *
  * <pre>
  * ../shared/tools/k8s start /tmp/k8s-calls && . /tmp/k8s-calls/k8s.env
- * java -XX:+UseSerialGC -cp 'server/target/classes:server/target/libs/*' bench/Fabric8Calls.java
+ * java -XX:+UseSerialGC -cp 'server/target/classes:server/target/libs/*' bench/src/Fabric8Calls.java
  * ../shared/tools/k8s stop /tmp/k8s-calls
  * </pre>
  */
@@ -51,7 +45,7 @@ public final class Fabric8Calls {
             // A second run.
         }
         Thread.sleep(1000);
-        HttpClient jdk = jdkClient();
+        HttpClient jdk = Http2Client.asFabric8BuildsIt(Path.of(System.getenv("K8S_CA")));
         URI api = URI.create(System.getenv("K8S_API_URL"));
         String bearer = "Bearer " + System.getenv("K8S_TOKEN");
         Runnable viaFabric8 = () -> {
@@ -129,21 +123,5 @@ public final class Fabric8Calls {
                 (System.nanoTime() - t0) / 1e3 / PAIRS);
         cleaner.secrets().inNamespace(NS).delete();
         return micros;
-    }
-
-    static HttpClient jdkClient() throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(Path.of(System.getenv("K8S_CA")))) {
-            int i = 0;
-            for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, (X509Certificate) cert);
-            }
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(tls).proxy(HttpClient.Builder.NO_PROXY).build();
     }
 }
