@@ -116,7 +116,7 @@ final class LoadGenerator {
         }
     }
 
-    /** Rounds of warm-up that the JIT may still spend compiling beyond the fixed warm-up: BENCH_WARMUP_MAX_SECONDS. */
+    /** The window over which the server's compiler threads are judged done (under 5% of a core). */
     static final double COMPILE_WINDOW_SECONDS = 2;
 
     /**
@@ -129,18 +129,16 @@ final class LoadGenerator {
         long t0 = System.nanoTime();
         double max = Bench.S.warmupMaxSeconds();
         double window = COMPILE_WINDOW_SECONDS;
-        while ((System.nanoTime() - t0) / 1e9 + window <= max) {
+        boolean done = false;
+        while (!done && (System.nanoTime() - t0) / 1e9 + window <= max) {
             long c0 = ProcessUsage.compilerCpuNanos(side.serverPid);
             Stats s = runFor(side, window);
-            long compiling = ProcessUsage.compilerCpuNanos(side.serverPid) - c0;
-            if (compiling < 0.05 * s.nanos) {
-                break;
-            }
+            done = ProcessUsage.compilerCpuNanos(side.serverPid) - c0 < 0.05 * s.nanos;
         }
         double extra = (System.nanoTime() - t0) / 1e9;
         Bench.warmupExtraSeconds.add(extra);
         Bench.log("  warm-up: %.0f s more until the JIT was done (compiler threads under 5%% of a core over %.0f s)%s",
-                extra, window, extra + window > max ? " — not done within BENCH_WARMUP_MAX_SECONDS" : "");
+                extra, window, done ? "" : " — not done within BENCH_WARMUP_MAX_SECONDS");
     }
 
     /** The server's CPU use over one idle second; the backend's ({@code backendPids}) into {@code backend[0]}. */

@@ -64,9 +64,9 @@ final class Report {
         }).append("; logs and the fixed-list cases: the fake API in the bench, via KUBECONFIG\n");
         java.util.DoubleSummaryStatistics extra = List.copyOf(Bench.warmupExtraSeconds).stream()
                 .mapToDouble(Double::doubleValue).summaryStatistics();
-        md.append(String.format(Locale.ROOT, "- load: %d connections (%d on the fake API), closed loop; warm-up %.0f s per side (%.0f s on the real cluster), and the server's side on until its JIT was done (compiler threads under 5%% of a core over 2 s, at most %.0f s more; it took %s), then %d rounds of %.0f s per side in the order A B, B A, A B, ...; server CPU per op is net of the idle server's CPU; total run %.0f s%n",
+        md.append(String.format(Locale.ROOT, "- load: %d connections (%d on the fake API), closed loop; warm-up %.0f s per side (%.0f s on the real cluster), and the server's side on until its JIT was done (compiler threads under 5%% of a core over %.0f s, at most %.0f s more; it took %s), then %d rounds of %.0f s per side in the order A B, B A, A B, ...; server CPU per op is net of the idle server's CPU; total run %.0f s%n",
                 backendConcurrency, Bench.S.concurrency(), Bench.S.warmupSeconds(), Bench.S.clusterWarmupSeconds(),
-                Bench.S.warmupMaxSeconds(), extra.getCount() == 0 ? "no case" : String.format(Locale.ROOT,
+                LoadGenerator.COMPILE_WINDOW_SECONDS, Bench.S.warmupMaxSeconds(), extra.getCount() == 0 ? "no case" : String.format(Locale.ROOT,
                         "%.0f-%.0f s more", extra.getMin(), extra.getMax()),
                 Bench.S.rounds(), Bench.S.roundSeconds(), totalSeconds));
         md.append("\n| case | through the proxy | baseline: the same work | proxy / baseline |\n|---|---|---|---|\n");
