@@ -93,7 +93,7 @@ public final class KubernetesObjects {
                 () -> client.batch().v1().cronjobs().inNamespace(namespace).resource(cronJob).create()));
     }
 
-    /** Creates of an object named by {@code generateName} before a name collision is the caller's 409. */
+    /** How often an object named by {@code generateName} is created before a name collision is the caller's 409. */
     static final int GENERATED_NAME_ATTEMPTS = 3;
 
     /**

@@ -270,17 +270,13 @@ class HelmChartTest {
     @Test
     void defaultJvmOptionsFitTheMemoryLimit() {
         String options = defaults.envValue("JAVA_TOOL_OPTIONS");
-        String limit = defaults.container().at("/resources/limits/memory").asString();
-        assertTrue(limit.endsWith("Mi"), "a limit in Mi: " + limit);
-        long limitMiB = Long.parseLong(limit.substring(0, limit.length() - 2));
-        java.util.regex.Matcher percentage = java.util.regex.Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(options);
-        assertTrue(percentage.find(), "a heap share of the limit: " + options);
-        long heapMiB = limitMiB * Long.parseLong(percentage.group(1)) / 100;
+        long limitMiB = chartLimitMiB();
+        long heapMiB = limitMiB * heapPercentage(options) / 100;
         assertAll(
                 () -> assertTrue(options.contains("-XX:+UseSerialGC"), options),
                 () -> assertTrue(options.contains("-XX:MaxMetaspaceSize="), options),
                 () -> assertTrue(options.contains("-XX:ReservedCodeCacheSize="), options),
-                () -> assertTrue(limitMiB - heapMiB >= 192, "room besides a heap of " + heapMiB + " MiB in " + limit),
+                () -> assertTrue(limitMiB - heapMiB >= 192, "room besides a heap of " + heapMiB + " MiB in " + limitMiB + "Mi"),
                 () -> assertTrue(heapMiB >= 96, "a heap of " + heapMiB + " MiB"));
     }
 
@@ -292,10 +288,7 @@ class HelmChartTest {
     @Test
     void heapIsTheShareOfTheLimitTheOptionsSay() throws Exception {
         String options = defaults.envValue("JAVA_TOOL_OPTIONS");
-        String limit = defaults.container().at("/resources/limits/memory").asString();
-        long limitMiB = Long.parseLong(limit.substring(0, limit.length() - 2));
-        java.util.regex.Matcher percentage = java.util.regex.Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(options);
-        assertTrue(percentage.find(), "a heap share of the limit: " + options);
+        long limitMiB = chartLimitMiB();
         List<String> command = new java.util.ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-XX:MaxRAM=" + limitMiB + "m"));
         command.addAll(List.of(options.trim().split("\\s+")));
@@ -306,8 +299,22 @@ class HelmChartTest {
         java.util.regex.Matcher maxHeap = java.util.regex.Pattern.compile("\\bMaxHeapSize\\s+=\\s+(\\d+)").matcher(flags);
         assertTrue(maxHeap.find(), flags);
         long heapMiB = Long.parseLong(maxHeap.group(1)) >> 20;
-        assertEquals(limitMiB * Long.parseLong(percentage.group(1)) / 100, heapMiB,
-                "MiB of heap the JVM takes with " + options + " in " + limit);
+        assertEquals(limitMiB * heapPercentage(options) / 100, heapMiB,
+                "MiB of heap the JVM takes with " + options + " in " + limitMiB + "Mi");
+    }
+
+    /** The chart's default memory limit of the proxy's container, in MiB (it is written in Mi). */
+    private static long chartLimitMiB() {
+        String limit = defaults.container().at("/resources/limits/memory").asString();
+        assertTrue(limit.endsWith("Mi"), "a limit in Mi: " + limit);
+        return Long.parseLong(limit.substring(0, limit.length() - 2));
+    }
+
+    /** The heap's share of the limit that JVM options name ({@code -XX:MaxRAMPercentage}). */
+    private static long heapPercentage(String options) {
+        java.util.regex.Matcher percentage = java.util.regex.Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(options);
+        assertTrue(percentage.find(), "a heap share of the limit: " + options);
+        return Long.parseLong(percentage.group(1));
     }
 
     @Test
