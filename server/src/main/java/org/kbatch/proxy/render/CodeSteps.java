@@ -9,14 +9,13 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
-import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpecBuilder;
+import org.kbatch.proxy.model.ShallowCopy;
 import org.kbatch.proxy.naming.UsernameLabel;
 import org.kbatch.proxy.naming.KubernetesNames;
 
@@ -74,7 +73,8 @@ final class CodeSteps {
                                 .build(),
                         codeMount())
                 .build();
-        return Models.withPodSpec(job, pod -> new PodSpecBuilder(pod).addToInitContainers(0, unzip).build());
+        return Models.withPodSpec(job, pod -> ShallowCopy.with(pod,
+                p -> p.setInitContainers(ShallowCopy.prepended(unzip, pod.getInitContainers()))));
     }
 
     /**
@@ -104,12 +104,14 @@ final class CodeSteps {
                         .toList())
                 .endProjected().build();
         Volume code = new VolumeBuilder().withName(CODE_VOLUME).withNewEmptyDir().endEmptyDir().build();
-        return Models.withPodSpec(job, p -> new PodSpecBuilder(p).addToVolumes(source, code).build());
+        return Models.withPodSpec(job, p -> ShallowCopy.with(p,
+                copy -> copy.setVolumes(ShallowCopy.appended(p.getVolumes(), source, code))));
     }
 
     /** {@code /code} (the unzipped code) mounted into the first container. */
     static JobTemplateSpec mountCode(JobTemplateSpec job) {
-        return Models.withFirstContainer(job, c -> new ContainerBuilder(c).addToVolumeMounts(codeMount()).build());
+        return Models.withFirstContainer(job, c -> ShallowCopy.with(c,
+                copy -> copy.setVolumeMounts(ShallowCopy.appended(c.getVolumeMounts(), codeMount()))));
     }
 
     /**
@@ -208,9 +210,7 @@ final class CodeSteps {
             throw new IllegalStateException("the job has no " + SOURCE_VOLUME
                     + " volume: it was rendered without code");
         }
-        return new JobTemplateSpecBuilder(job)
-                .editSpec().editTemplate().editSpec().withVolumes(volumes).endSpec().endTemplate().endSpec()
-                .build();
+        return Models.withPodSpec(job, p -> ShallowCopy.with(p, copy -> copy.setVolumes(volumes)));
     }
 
     private static String pendingPartName(int part) {

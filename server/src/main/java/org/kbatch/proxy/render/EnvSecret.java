@@ -9,15 +9,14 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
+import org.kbatch.proxy.model.ShallowCopy;
 
 /**
  * Moving literal env values out of the job into a Secret, so tokens and other values are not readable from the
@@ -54,10 +53,10 @@ final class EnvSecret {
         if (data.isEmpty()) {
             return new Extraction(job, null);
         }
-        JobTemplateSpec extracted = Models.withPodSpec(job, p -> new PodSpecBuilder(p)
-                .withContainers(containers)
-                .withInitContainers(initContainers)
-                .build());
+        JobTemplateSpec extracted = Models.withPodSpec(job, p -> ShallowCopy.with(p, copy -> {
+            copy.setContainers(containers);
+            copy.setInitContainers(initContainers);
+        }));
         ObjectMeta jobMeta = job.getMetadata() == null ? new ObjectMeta() : job.getMetadata();
         Secret secret = new SecretBuilder()
                 .withNewMetadata()
@@ -74,9 +73,10 @@ final class EnvSecret {
     /** The job with the created Secret's name in the references {@link #extract} made (and no others). */
     static JobTemplateSpec withSecretName(JobTemplateSpec job, String secretName) {
         Objects.requireNonNull(secretName, "secretName");
-        return Models.withEveryContainer(job, c -> c.getEnv() == null ? c : new ContainerBuilder(c)
-                .withEnv(c.getEnv().stream().map(e -> isPendingRef(e) ? named(e, secretName) : e).toList())
-                .build());
+        return Models.withEveryContainer(job, c -> c.getEnv() == null || c.getEnv().stream().noneMatch(EnvSecret::isPendingRef)
+                ? c
+                : ShallowCopy.with(c, copy -> copy.setEnv(
+                        c.getEnv().stream().map(e -> isPendingRef(e) ? named(e, secretName) : e).toList())));
     }
 
     private static List<Container> moveValues(List<Container> containers, Map<String, String> data) {
@@ -102,7 +102,7 @@ final class EnvSecret {
                         .endValueFrom()
                         .build());
             }
-            out.add(new ContainerBuilder(c).withEnv(env).build());
+            out.add(ShallowCopy.with(c, copy -> copy.setEnv(env)));
         }
         return out;
     }

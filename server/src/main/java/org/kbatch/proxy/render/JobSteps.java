@@ -4,11 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
-import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpecBuilder;
+import org.kbatch.proxy.model.ShallowCopy;
 import org.kbatch.proxy.naming.UsernameLabel;
 
 /**
@@ -77,9 +76,8 @@ final class JobSteps {
 
     /** {@code spec.ttlSecondsAfterFinished} = the configured value, replacing the user's. */
     static JobTemplateSpec setTtlSecondsAfterFinished(JobTemplateSpec job, long ttlSecondsAfterFinished) {
-        return new JobTemplateSpecBuilder(job)
-                .editSpec().withTtlSecondsAfterFinished(Math.toIntExact(ttlSecondsAfterFinished)).endSpec()
-                .build();
+        int ttl = Math.toIntExact(ttlSecondsAfterFinished);
+        return Models.withJobSpec(job, spec -> ShallowCopy.with(spec, s -> s.setTtlSecondsAfterFinished(ttl)));
     }
 
     /**
@@ -92,9 +90,13 @@ final class JobSteps {
         }
         java.util.Set<String> names = new java.util.HashSet<>();
         vars.forEach(v -> names.add(v.getName()));
-        return Models.withFirstContainer(job, (Container c) -> new ContainerBuilder(c)
-                .withEnv(c.getEnv() == null ? List.of() : c.getEnv().stream().filter(e -> !names.contains(e.getName())).toList())
-                .addAllToEnv(vars)
-                .build());
+        return Models.withFirstContainer(job, (Container c) -> ShallowCopy.with(c, copy -> {
+            List<EnvVar> env = new java.util.ArrayList<>();
+            if (c.getEnv() != null) {
+                c.getEnv().stream().filter(e -> !names.contains(e.getName())).forEach(env::add);
+            }
+            env.addAll(vars);
+            copy.setEnv(env);
+        }));
     }
 }

@@ -1,21 +1,21 @@
 package org.kbatch.proxy.render;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
-import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.kbatch.proxy.model.ShallowCopy;
 
 /**
- * Pure edits of fabric8 models: each returns a new model (builders copy the whole tree) and leaves its input as it
- * was. A job is handled as a {@link JobTemplateSpec} (metadata + job spec), which is both a Job's content and a
+ * Pure edits of fabric8 models: each returns a new model and leaves its input as it was. Only the objects on the path
+ * to what changes are copied ({@link ShallowCopy}); the rest of the tree is shared, so no step may change a model it
+ * was given in place. A job is handled as a {@link JobTemplateSpec} (metadata + job spec), which is both a Job's content and a
  * CronJob's {@code spec.jobTemplate}.
  */
 final class Models {
@@ -27,45 +27,47 @@ final class Models {
     }
 
     static ObjectMeta withNamespace(ObjectMeta meta, String namespace) {
-        return new ObjectMetaBuilder(orEmpty(meta)).withNamespace(namespace).build();
+        return ShallowCopy.with(orEmpty(meta), m -> m.setNamespace(namespace));
     }
 
     static ObjectMeta withLabel(ObjectMeta meta, String key, String value) {
-        return new ObjectMetaBuilder(orEmpty(meta)).addToLabels(key, value).build();
+        return ShallowCopy.with(orEmpty(meta), m -> m.setLabels(ShallowCopy.put(m.getLabels(), key, value)));
     }
 
     static ObjectMeta withAnnotation(ObjectMeta meta, String key, String value) {
-        return new ObjectMetaBuilder(orEmpty(meta)).addToAnnotations(key, value).build();
+        return ShallowCopy.with(orEmpty(meta), m -> m.setAnnotations(ShallowCopy.put(m.getAnnotations(), key, value)));
     }
 
     /** The job with {@code edit} applied to its own metadata. */
     static JobTemplateSpec withJobMetadata(JobTemplateSpec job, UnaryOperator<ObjectMeta> edit) {
-        return new JobTemplateSpecBuilder(job).withMetadata(edit.apply(job.getMetadata())).build();
+        return ShallowCopy.with(job, j -> j.setMetadata(edit.apply(job.getMetadata())));
+    }
+
+    /** The job with {@code edit} applied to its spec. */
+    static JobTemplateSpec withJobSpec(JobTemplateSpec job, UnaryOperator<JobSpec> edit) {
+        return ShallowCopy.with(job, j -> j.setSpec(edit.apply(job.getSpec())));
     }
 
     /** The job with {@code edit} applied to its pod template's metadata. */
     static JobTemplateSpec withPodMetadata(JobTemplateSpec job, UnaryOperator<ObjectMeta> edit) {
-        ObjectMeta podMeta = job.getSpec().getTemplate().getMetadata();
-        return new JobTemplateSpecBuilder(job)
-                .editSpec().editTemplate().withMetadata(edit.apply(podMeta)).endTemplate().endSpec()
-                .build();
+        return withPodTemplate(job, template -> ShallowCopy.with(template,
+                t -> t.setMetadata(edit.apply(template.getMetadata()))));
     }
 
     /** The job with {@code edit} applied to its pod spec. */
     static JobTemplateSpec withPodSpec(JobTemplateSpec job, UnaryOperator<PodSpec> edit) {
-        PodSpec pod = job.getSpec().getTemplate().getSpec();
-        return new JobTemplateSpecBuilder(job)
-                .editSpec().editTemplate().withSpec(edit.apply(pod)).endTemplate().endSpec()
-                .build();
+        return withPodTemplate(job, template -> ShallowCopy.with(template,
+                t -> t.setSpec(edit.apply(template.getSpec()))));
+    }
+
+    private static JobTemplateSpec withPodTemplate(JobTemplateSpec job, UnaryOperator<PodTemplateSpec> edit) {
+        return withJobSpec(job, spec -> ShallowCopy.with(spec, s -> s.setTemplate(edit.apply(spec.getTemplate()))));
     }
 
     /** The job with {@code edit} applied to the first container, the user's (the policy says "first"). */
     static JobTemplateSpec withFirstContainer(JobTemplateSpec job, UnaryOperator<Container> edit) {
-        return withPodSpec(job, pod -> {
-            List<Container> containers = new ArrayList<>(pod.getContainers());
-            containers.set(0, edit.apply(containers.getFirst()));
-            return new PodSpecBuilder(pod).withContainers(containers).build();
-        });
+        return withPodSpec(job, pod -> ShallowCopy.with(pod, p -> p.setContainers(
+                ShallowCopy.replaced(pod.getContainers(), 0, edit.apply(pod.getContainers().getFirst())))));
     }
 
     static Container firstContainer(JobTemplateSpec job) {
@@ -74,11 +76,11 @@ final class Models {
 
     /** The job with {@code edit} applied to every container and init container, in order. */
     static JobTemplateSpec withEveryContainer(JobTemplateSpec job, UnaryOperator<Container> edit) {
-        return withPodSpec(job, pod -> new PodSpecBuilder(pod)
-                .withContainers(pod.getContainers().stream().map(edit).toList())
-                .withInitContainers(pod.getInitContainers() == null ? null
-                        : pod.getInitContainers().stream().map(edit).toList())
-                .build());
+        return withPodSpec(job, pod -> ShallowCopy.with(pod, p -> {
+            p.setContainers(pod.getContainers().stream().map(edit).toList());
+            p.setInitContainers(pod.getInitContainers() == null ? null
+                    : pod.getInitContainers().stream().map(edit).toList());
+        }));
     }
 
     /**
