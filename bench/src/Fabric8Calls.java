@@ -18,8 +18,9 @@ import org.kbatch.proxy.kube.KubernetesClients;
 
 /**
  * What one Kubernetes call costs the calling JVM: a Secret created and then merge-patched (two of a submission's six
- * calls), through fabric8 as the proxy makes them ({@code KubernetesClients}, its settings), through fabric8's HTTP
- * client with our own JSON, and through the JDK's HTTP/2 client straight (built as the bench's direct side is,
+ * calls), through fabric8's typed calls ({@code KubernetesClients}, its settings; how the proxy made them until
+ * issue 18), through fabric8's HTTP client with our own JSON (how it makes them now, {@code kube.RawRequests}), and
+ * through the JDK's HTTP/2 client straight (built as the bench's direct side is,
  * {@link Http2Client#asFabric8BuildsIt}); one thread, warmed up, rounds in rotating order. The process's CPU per pair
  * is the figure. Needs a cluster (the tool's {@code k8s.env}); in {@code bench/src} for {@code Http2Client}, and never
  * compiled by a run of {@code Bench.java} (the source launcher compiles only the classes a program uses):

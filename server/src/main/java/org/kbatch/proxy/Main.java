@@ -32,7 +32,7 @@ import org.kbatch.proxy.kube.KubernetesObjects;
 import org.kbatch.proxy.kube.Namespaces;
 import org.kbatch.proxy.kube.Pages;
 import org.kbatch.proxy.kube.PodLogs;
-import org.kbatch.proxy.kube.RawGet;
+import org.kbatch.proxy.kube.RawRequests;
 import org.kbatch.proxy.logging.JsonLogFormatter;
 import org.kbatch.proxy.metrics.ProxyMetrics;
 import org.kbatch.proxy.http.RequestMetrics;
@@ -198,8 +198,8 @@ public final class Main {
         public static Components create(ProxyConfig config, TokenAuthenticator authenticator, KubernetesClient client,
                                         ProxyMetrics metrics) {
             Namespaces namespaces = new Namespaces(client, metrics);
-            KubernetesObjects objects = new KubernetesObjects(client, metrics);
-            RawGet raw = new RawGet(client);
+            RawRequests raw = new RawRequests(client);
+            KubernetesObjects objects = new KubernetesObjects(client, raw, metrics);
             Pages pages = new Pages(client, raw, metrics);
             PodLogs podLogs = new PodLogs(client, raw, metrics);
             Ownership ownership = new Ownership(objects);

@@ -1,5 +1,6 @@
 package org.kbatch.proxy.kube;
 
+import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,11 +30,13 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Typed calls on single objects, through the one shared fabric8 client: creating a submission's Secret, ConfigMap
+ * Calls on single objects, through the one shared fabric8 client: creating a submission's Secret, ConfigMap
  * and Job or CronJob in the namespace it names, making the workload their owner, deleting them again (the rollback of
  * a failed submission, by object and by the submission's label), the admin's ResourceQuota and LimitRange, and
- * reading or deleting one Job, CronJob or Pod by name. Nothing here decides which namespace a user may use or which
- * objects they may see: the namespace comes with each call, and whose an object is, {@code tenancy.Ownership} checks.
+ * reading or deleting one Job, CronJob or Pod by name. A submission's creates and owner patches are plain requests
+ * ({@link RawRequests}) of fabric8's JSON of the objects; the rest are fabric8's typed calls. Nothing here decides
+ * which namespace a user may use or which objects they may see: the namespace comes with each call, and whose an
+ * object is, {@code tenancy.Ownership} checks.
  *
  * <p>Failures are fabric8's {@link KubernetesClientException}, carrying the API's {@code Status} (relayed by the error
  * mapping with its code: 409 for a name taken, 422 for what the API server refuses, 403 for a quota); a create in a
@@ -47,10 +50,12 @@ public final class KubernetesObjects {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final KubernetesClient client;
+    private final RawRequests raw;
     private final ProxyMetrics metrics;
 
-    public KubernetesObjects(KubernetesClient client, ProxyMetrics metrics) {
+    public KubernetesObjects(KubernetesClient client, RawRequests raw, ProxyMetrics metrics) {
         this.client = client;
+        this.raw = raw;
         this.metrics = metrics;
     }
 
@@ -75,22 +80,35 @@ public final class KubernetesObjects {
 
     public Secret create(String namespace, Secret secret) {
         return withGeneratedName(secret, () -> metrics.kubernetes("create-secret",
-                () -> client.secrets().inNamespace(namespace).resource(secret).create()));
+                () -> post(ApiPath.of("api", "v1", "namespaces", namespace, "secrets"), secret, "create secret")));
     }
 
     public ConfigMap create(String namespace, ConfigMap configMap) {
         return withGeneratedName(configMap, () -> metrics.kubernetes("create-configmap",
-                () -> client.configMaps().inNamespace(namespace).resource(configMap).create()));
+                () -> post(ApiPath.of("api", "v1", "namespaces", namespace, "configmaps"), configMap,
+                        "create configmap")));
     }
 
     public Job create(String namespace, Job job) {
         return withGeneratedName(job, () -> metrics.kubernetes("create-job",
-                () -> client.batch().v1().jobs().inNamespace(namespace).resource(job).create()));
+                () -> post(ApiPath.of("apis", "batch", "v1", "namespaces", namespace, "jobs"), job, "create job")));
     }
 
     public CronJob create(String namespace, CronJob cronJob) {
         return withGeneratedName(cronJob, () -> metrics.kubernetes("create-cronjob",
-                () -> client.batch().v1().cronjobs().inNamespace(namespace).resource(cronJob).create()));
+                () -> post(ApiPath.of("apis", "batch", "v1", "namespaces", namespace, "cronjobs"), cronJob,
+                        "create cronjob")));
+    }
+
+    /**
+     * Creates the object with a plain POST of fabric8's JSON of it (what fabric8's typed create sends) and answers it
+     * as the API server created it.
+     */
+    @SuppressWarnings("unchecked")
+    private <T extends HasMetadata> T post(ApiPath path, T object, String what) {
+        var serialization = client.getKubernetesSerialization();
+        byte[] created = raw.post(path, serialization.asJson(object), what);
+        return (T) serialization.unmarshal(new ByteArrayInputStream(created), object.getClass());
     }
 
     /** How often an object named by {@code generateName} is created before a name collision is the caller's 409. */
@@ -121,8 +139,8 @@ public final class KubernetesObjects {
 
     /**
      * Makes {@code owner} the owner of a Secret or ConfigMap (a JSON merge patch of ownerReferences). {@code owned} is
-     * the object as created: fabric8 patches a named resource by reading it first, which would need {@code get} on
-     * secrets (reading every Secret of every user namespace); patched through the object it has, it only PATCHes.
+     * the object as created. A plain PATCH of its path (fabric8's {@code withName(n).patch} would read it first, which
+     * would need {@code get} on secrets, reading every Secret of every user namespace); the answer is not read.
      */
     public void setOwner(HasMetadata owned, OwnerReference owner) {
         String patch = JSON.writeValueAsString(Map.of("metadata", Map.of("ownerReferences",
@@ -131,13 +149,14 @@ public final class KubernetesObjects {
                         "kind", owner.getKind(),
                         "name", owner.getName(),
                         "uid", owner.getUid())))));
-        PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
         String ns = owned.getMetadata().getNamespace();
-        if (owned instanceof Secret secret) {
-            metrics.kubernetes("patch-secret", () -> client.secrets().inNamespace(ns).resource(secret).patch(merge, patch));
-        } else if (owned instanceof ConfigMap configMap) {
-            metrics.kubernetes("patch-configmap",
-                    () -> client.configMaps().inNamespace(ns).resource(configMap).patch(merge, patch));
+        String name = owned.getMetadata().getName();
+        if (owned instanceof Secret) {
+            metrics.kubernetes("patch-secret", () -> raw.mergePatch(
+                    ApiPath.of("api", "v1", "namespaces", ns, "secrets", name), patch, "patch secret"));
+        } else if (owned instanceof ConfigMap) {
+            metrics.kubernetes("patch-configmap", () -> raw.mergePatch(
+                    ApiPath.of("api", "v1", "namespaces", ns, "configmaps", name), patch, "patch configmap"));
         } else {
             throw new IllegalArgumentException("only Secrets and ConfigMaps are owned: " + owned.getKind());
         }
@@ -198,8 +217,7 @@ public final class KubernetesObjects {
         String patch = "{\"spec\":{\"suspend\":" + suspend + "}}";
         return metrics.kubernetes("patch-cronjob", () -> client.batch().v1().cronjobs()
                 .inNamespace(cronJob.getMetadata().getNamespace()).resource(cronJob)
-                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch));
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
     }
 
     /** The pod of that name in the namespace, whoever's it is; empty when there is none. */

@@ -21,11 +21,11 @@ import org.kbatch.proxy.metrics.ProxyMetrics;
 /**
  * Lists, read from the API server page by page ({@code limit} {@value #PAGE_SIZE} and {@code continue}), so a user
  * with thousands of jobs is never loaded in one piece: the caller's jobs, cronjobs and pods as raw JSON pages for the
- * endpoints to pass through ({@link RawGet}), and the pods of a job and a namespace's events read whole into models
+ * endpoints to pass through ({@link RawRequests}), and the pods of a job and a namespace's events read whole into models
  * for the proxy's own use. Every list is restricted to the caller's {@link Scope} by the API server (a label selector
  * on their username label in a shared namespace); nothing here checks single objects.
  *
- * <p>Failures: as {@link RawGet} for the raw pages (a {@link KubernetesClientException} with the API's {@code Status},
+ * <p>Failures: as {@link RawRequests} for the raw pages (a {@link KubernetesClientException} with the API's {@code Status},
  * or timed out), fabric8's {@link KubernetesClientException} for the model lists; a page after the first fails the
  * same way, when part of the list was sent already. A namespace that does not exist lists as empty (the API server
  * answers an empty list).
@@ -36,10 +36,10 @@ public final class Pages {
     static final long PAGE_SIZE = 500;
 
     private final KubernetesClient client;
-    private final RawGet raw;
+    private final RawRequests raw;
     private final ProxyMetrics metrics;
 
-    public Pages(KubernetesClient client, RawGet raw, ProxyMetrics metrics) {
+    public Pages(KubernetesClient client, RawRequests raw, ProxyMetrics metrics) {
         this.client = client;
         this.raw = raw;
         this.metrics = metrics;

@@ -12,12 +12,12 @@ import org.kbatch.proxy.metrics.ProxyMetrics;
 
 /**
  * Pods' logs: the first pod of one of the caller's jobs, and a pod's log so far or followed as it grows, as a stream
- * (never buffered whole). Logs are read with a plain {@code GET .../pods/P/log} ({@link RawGet}) rather than fabric8's
+ * (never buffered whole). Logs are read with a plain {@code GET .../pods/P/log} ({@link RawRequests}) rather than fabric8's
  * log helpers: those first wait for the pod with a watch, and pass an error {@code Status} through as if it were log
  * text. Whose pod it is is checked before (by {@code tenancy.Ownership}, or because {@link #firstPodOfJob} found it
  * through the caller's scope); nothing here checks it again.
  *
- * <p>Failures are {@link KubernetesClientException}s as {@link RawGet} raises them: the API's {@code Status} for an
+ * <p>Failures are {@link KubernetesClientException}s as {@link RawRequests} raises them: the API's {@code Status} for an
  * error answer (a pod that is gone is its 404; a container not started yet is its 400), or timed out: the log so far
  * must start within the client's request timeout, a followed log only has to connect. A job without pods is an empty
  * {@link #firstPodOfJob}.
@@ -30,10 +30,10 @@ public final class PodLogs {
     public static final String LEGACY_JOB_NAME_LABEL = "job-name";
 
     private final KubernetesClient client;
-    private final RawGet raw;
+    private final RawRequests raw;
     private final ProxyMetrics metrics;
 
-    public PodLogs(KubernetesClient client, RawGet raw, ProxyMetrics metrics) {
+    public PodLogs(KubernetesClient client, RawRequests raw, ProxyMetrics metrics) {
         this.client = client;
         this.raw = raw;
         this.metrics = metrics;

@@ -76,7 +76,7 @@ class PagesTest {
 
     private static Pages pages() {
         KubernetesClient proxyClient = KubernetesClients.forUrl(client.getMasterUrl().toString());
-        return new Pages(proxyClient, new RawGet(proxyClient), new ProxyMetrics());
+        return new Pages(proxyClient, new RawRequests(proxyClient), new ProxyMetrics());
     }
 
     /** The list as the endpoints send it: the pages written one after the other by the wire codec. */
