@@ -53,6 +53,8 @@ public final class Bench {
         S = Settings.fromEnvironment(ROOT);
         LoadGenerator.concurrency = S.concurrency();
         LoadGenerator.warmupSeconds = S.warmupSeconds();
+        LoadGenerator.rounds = S.rounds();
+        LoadGenerator.roundSeconds = S.roundSeconds();
         Files.createDirectories(S.out());
         for (Path jar : List.of(S.jar(), S.demoJar())) {
             if (!Files.isRegularFile(jar)) {
@@ -89,6 +91,8 @@ public final class Bench {
             }
             LoadGenerator.concurrency = S.concurrency();
             LoadGenerator.warmupSeconds = S.warmupSeconds();
+            LoadGenerator.rounds = S.rounds();
+            LoadGenerator.roundSeconds = S.roundSeconds();
             fakeApiPhase(hub, fake, report);
             report.hubLookups = hub.lookups.get();
         } finally {
@@ -146,6 +150,8 @@ public final class Bench {
         // Every route's code, the submission's above all (fabric8's builders and serializers), takes the JIT longer
         // to compile on 2 cores shared with an API server and etcd than the demo's 3 s.
         LoadGenerator.warmupSeconds = cluster != null ? S.clusterWarmupSeconds() : S.warmupSeconds();
+        LoadGenerator.rounds = cluster != null ? S.clusterRounds() : S.rounds();
+        LoadGenerator.roundSeconds = cluster != null ? S.clusterRoundSeconds() : S.roundSeconds();
         report.backendConcurrency = LoadGenerator.concurrency;
         Path kubeconfig = cluster != null ? cluster.kubeconfig()
                 : demo ? null : ServerProcess.writeKubeconfig(S.apiUrl(), "bench-api");

@@ -59,6 +59,11 @@ final class LoadGenerator {
     /** Warm-up per side of a case in the current phase: BENCH_WARMUP_SECONDS, BENCH_CLUSTER_WARMUP_SECONDS. */
     static volatile double warmupSeconds;
 
+    /** Measured rounds per case, and their length, in the current phase: BENCH_ROUNDS and BENCH_ROUND_SECONDS, or
+     *  BENCH_CLUSTER_ROUNDS and BENCH_CLUSTER_ROUND_SECONDS. */
+    static volatile int rounds;
+    static volatile double roundSeconds;
+
     /** Whether the server being measured is the demo-mode one (its RSS includes the embedded Kubernetes API). */
     static volatile boolean demoServer;
 
@@ -77,12 +82,12 @@ final class LoadGenerator {
             long idleBefore = idleCpuNanosPerSecond(a.serverPid, a.backendPids, backendIdle);
             Stats sa = new Stats();
             Stats sb = new Stats();
-            for (int r = 0; r < Bench.S.rounds(); r++) {
+            for (int r = 0; r < rounds; r++) {
                 Side first = r % 2 == 0 ? a : b;
                 Side second = r % 2 == 0 ? b : a;
-                Stats s1 = runFor(first, Bench.S.roundSeconds());
+                Stats s1 = runFor(first, roundSeconds);
                 if (between != null) between.run();
-                Stats s2 = runFor(second, Bench.S.roundSeconds());
+                Stats s2 = runFor(second, roundSeconds);
                 if (between != null) between.run();
                 (first == a ? sa : sb).add(s1);
                 (second == a ? sa : sb).add(s2);

@@ -64,11 +64,12 @@ final class Report {
         }).append("; logs and the fixed-list cases: the fake API in the bench, via KUBECONFIG\n");
         java.util.DoubleSummaryStatistics extra = List.copyOf(Bench.warmupExtraSeconds).stream()
                 .mapToDouble(Double::doubleValue).summaryStatistics();
-        md.append(String.format(Locale.ROOT, "- load: %d connections (%d on the fake API), closed loop; warm-up %.0f s per side (%.0f s on the real cluster), and the server's side on until its JIT was done (compiler threads under 5%% of a core over %.0f s, at most %.0f s more; it took %s), then %d rounds of %.0f s per side in the order A B, B A, A B, ...; server CPU per op is net of the idle server's CPU; total run %.0f s%n",
+        md.append(String.format(Locale.ROOT, "- load: %d connections (%d on the fake API), closed loop; warm-up %.0f s per side (%.0f s on the real cluster), and the server's side on until its JIT was done (compiler threads under 5%% of a core over %.0f s, at most %.0f s more; it took %s), then %d rounds of %.0f s per side (%d of %.0f s on the real cluster) in the order A B, B A, A B, ...; server CPU per op is net of the idle server's CPU; total run %.0f s%n",
                 backendConcurrency, Bench.S.concurrency(), Bench.S.warmupSeconds(), Bench.S.clusterWarmupSeconds(),
                 LoadGenerator.COMPILE_WINDOW_SECONDS, Bench.S.warmupMaxSeconds(), extra.getCount() == 0 ? "no case" : String.format(Locale.ROOT,
                         "%.0f-%.0f s more", extra.getMin(), extra.getMax()),
-                Bench.S.rounds(), Bench.S.roundSeconds(), totalSeconds));
+                Bench.S.rounds(), Bench.S.roundSeconds(), Bench.S.clusterRounds(),
+                Bench.S.clusterRoundSeconds(), totalSeconds));
         md.append("\n| case | through the proxy | baseline: the same work | proxy / baseline |\n|---|---|---|---|\n");
         for (Pair p : pairs) {
             md.append("| ").append(p.name()).append(" | ").append(cell(p.proxy()))
@@ -197,11 +198,16 @@ final class Report {
             if (b == null) continue;
             ((b.peakRssKiB() >> 10) > 256 ? over : under).add("log " + b.path() + " " + (b.peakRssKiB() >> 10));
         }
-        md.append(String.format(Locale.ROOT, "| RSS under load ≤ 256 MiB with the chart's JVM options (the server alone: on the real cluster or the fake API) | peak MiB: %s%s%s | %s |%n",
-                String.join(", ", under), over.isEmpty() ? "" : "; **over**: " + String.join(", ", over),
-                demoPeaks.isEmpty() ? "" : " (not judged: demo mode, with the embedded API in the same JVM: " + demoPeaks + ")",
-                over.isEmpty() && under.isEmpty() ? "not measured (no case ran)" : over.isEmpty() ? "met" : under.isEmpty() ? "**missed**" : "met under small lists and logs, **missed** under "
-                        + over.stream().map(o -> o.replaceAll(" \\d+$", "")).collect(java.util.stream.Collectors.joining("; "))));
+        String peaks = String.join(", ", under)
+                + (over.isEmpty() ? "" : (under.isEmpty() ? "" : "; ") + "**over**: " + String.join(", ", over))
+                + (demoPeaks.isEmpty() ? "" : " (not judged: demo mode, with the embedded API in the same JVM: "
+                        + demoPeaks + ")");
+        String verdict = over.isEmpty() && under.isEmpty() ? "not measured (no case ran)"
+                : over.isEmpty() ? "met"
+                : "**missed** under " + over.stream().map(o -> o.replaceAll(" \\d+$", ""))
+                        .collect(java.util.stream.Collectors.joining("; "));
+        md.append(String.format(Locale.ROOT, "| RSS under load ≤ 256 MiB with the chart's JVM options (the server "
+                + "alone: on the real cluster or the fake API) | peak MiB: %s | %s |%n", peaks, verdict));
         return md.toString();
     }
 

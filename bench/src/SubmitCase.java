@@ -64,17 +64,17 @@ final class SubmitCase {
             Http.Response r = c.request("POST", "/api/v1/namespaces", Http.JSON_TYPE, namespace,
                     false);
             if (r.status != 201 && r.status != 409) return false;
-            r = c.request("POST", "/api/v1/namespaces/" + ns + "/secrets", Http.JSON_TYPE,
-                    Http.bytes(secret.replace("${ID}", id)), true);
+            r = DirectKubernetes.create(c, "/api/v1/namespaces/" + ns + "/secrets",
+                    Http.bytes(secret.replace("${ID}", id)));
             if (r.status != 201) return false;
             String secretName = (String) Json.at(Json.parse(r.text()), "metadata", "name");
-            r = c.request("POST", "/api/v1/namespaces/" + ns + "/configmaps", Http.JSON_TYPE,
-                    Http.bytes(configMap.replace("${ID}", id)), true);
+            r = DirectKubernetes.create(c, "/api/v1/namespaces/" + ns + "/configmaps",
+                    Http.bytes(configMap.replace("${ID}", id)));
             if (r.status != 201) return false;
             String configMapName = (String) Json.at(Json.parse(r.text()), "metadata", "name");
-            r = c.request("POST", "/apis/batch/v1/namespaces/" + ns + "/jobs", Http.JSON_TYPE,
+            r = DirectKubernetes.create(c, "/apis/batch/v1/namespaces/" + ns + "/jobs",
                     Http.bytes(job.replace("${ID}", id).replace("${SECRET}", secretName)
-                            .replace("${CONFIGMAP}", configMapName)), true);
+                            .replace("${CONFIGMAP}", configMapName)));
             if (r.status != 201) return false;
             Object made = Json.parse(r.text());
             byte[] owner = Http.bytes("""
