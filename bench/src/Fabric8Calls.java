@@ -38,6 +38,13 @@ public final class Fabric8Calls {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     public static void main(String[] args) throws Exception {
+        for (String name : new String[] {"K8S_CA", "K8S_API_URL", "K8S_TOKEN", "KUBECONFIG"}) {
+            if (System.getenv(name) == null) {
+                System.err.println("Fabric8Calls: " + name + " is not set: source a cluster's k8s.env first"
+                        + " (see this program's comment)");
+                System.exit(2);
+            }
+        }
         KubernetesClient fabric8 = KubernetesClients.fromEnvironment(java.time.Duration.ofSeconds(30));
         try {
             fabric8.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
