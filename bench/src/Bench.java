@@ -89,6 +89,7 @@ public final class Bench {
                 }
                 backendPhase(hub, fake, report, cluster);
             }
+            settle();
             LoadGenerator.concurrency = S.concurrency();
             LoadGenerator.warmupSeconds = S.warmupSeconds();
             LoadGenerator.rounds = S.rounds();
@@ -118,6 +119,27 @@ public final class Bench {
      * The backend of phase 1: BENCH_BACKEND {@code k8s} (must start), {@code demo}, or {@code auto} (the default: the
      * real cluster where it can start, otherwise the demo); BENCH_API_URL, when set, is the backend instead.
      */
+    /**
+     * Waits (at most 30 s) until the machine is quiet, under 15% busy over a second: the real cluster's stop (its
+     * processes exiting, containerd and the mounts cleaned up) went on while the next phase's starts were timed,
+     * and made them 50-60% slower (1622 instead of ~1050 ms).
+     */
+    static void settle() throws InterruptedException {
+        long t0 = System.nanoTime();
+        double busy = 1;
+        while (System.nanoTime() - t0 < 30_000_000_000L) {
+            long[] a = ProcessUsage.machineTicks();
+            Thread.sleep(1000);
+            long[] b = ProcessUsage.machineTicks();
+            busy = b[1] == a[1] ? 0 : (double) (b[0] - a[0]) / (b[1] - a[1]);
+            if (busy < 0.15) {
+                break;
+            }
+        }
+        log("machine quiet after %.1f s (%.0f%% busy over the last second)", (System.nanoTime() - t0) / 1e9,
+                busy * 100);
+    }
+
     static RealCluster chooseCluster(Report report) throws Exception {
         String backend = S.backend();
         if (!S.apiUrl().isEmpty() || backend.equals("demo")) {
