@@ -26,6 +26,7 @@ import org.kbatch.proxy.events.JobEvents;
 import org.kbatch.proxy.cronjobs.CronJobsEndpoints;
 import org.kbatch.proxy.docs.SwaggerUi;
 import org.kbatch.proxy.jobs.JobsEndpoints;
+import org.kbatch.proxy.kube.ConnectionKeepAlive;
 import org.kbatch.proxy.kube.KubernetesClients;
 import org.kbatch.proxy.kube.JobWatch;
 import org.kbatch.proxy.kube.KubernetesObjects;
@@ -71,7 +72,7 @@ public final class Main {
             config.requireHub();
             KubernetesClient client = KubernetesClients.fromEnvironment(
                     Duration.ofSeconds(config.kubernetesTimeoutSeconds()));
-            KubernetesClients.connectAhead(client);
+            ConnectionKeepAlive.start(client, ConnectionKeepAlive.INTERVAL);
             parts = Components.create(config, client);
         } catch (ConfigException e) {
             exitOnBadConfiguration(e);

@@ -30,21 +30,6 @@ public final class KubernetesClients {
         return build(config, timeout);
     }
 
-    /**
-     * Opens the connection to the API server now, in the background ({@code GET /version}, which every account may
-     * read): the JDK's HTTP client opens a connection for each request that finds none open yet, so the first burst
-     * of requests after a start (16 at once in the bench) paid one TLS handshake each, and threw all but one of
-     * those HTTP/2 connections away again. A failure here is of no consequence: the first real call reports it.
-     */
-    public static void connectAhead(KubernetesClient client) {
-        var http = client.getHttpClient();
-        http.sendAsync(http.newHttpRequestBuilder()
-                        .uri(client.getMasterUrl().toString().replaceAll("/+$", "") + "/version").build(), byte[].class)
-                .whenComplete((answer, failure) -> {
-                    // Only the open connection is wanted.
-                });
-    }
-
     /** How the proxy introduces itself to the API server (its audit log; the tests tell its calls from their own). */
     public static final String USER_AGENT = "kbatch-proxy";
 
