@@ -3,7 +3,7 @@
 # sources (BENCH_BUILD=1: always, BENCH_BUILD=0: never), then runs bench/src/Bench.java (a multi-file source-code
 # program: the launcher compiles it and the classes of bench/src/ it uses, in memory, before it starts), which starts
 # everything it needs on 127.0.0.1 and stops it again.
-# Settings are environment variables (BENCH_*), listed in bench/README.md. About 9 minutes on 2 cores (the real-cluster cases run where ../shared/tools/k8s can start).
+# Settings are environment variables (BENCH_*), listed in bench/README.md. About 12 minutes on 2 cores (the real-cluster cases run where ../shared/tools/k8s can start).
 set -eu
 cd "$(dirname "$0")/.."
 
