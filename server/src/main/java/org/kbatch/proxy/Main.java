@@ -72,7 +72,7 @@ public final class Main {
             config.requireHub();
             KubernetesClient client = KubernetesClients.fromEnvironment(
                     Duration.ofSeconds(config.kubernetesTimeoutSeconds()));
-            ConnectionKeepAlive.start(client, ConnectionKeepAlive.INTERVAL);
+            ConnectionKeepAlive.start(new RawRequests(client), ConnectionKeepAlive.INTERVAL);
             parts = Components.create(config, client);
         } catch (ConfigException e) {
             exitOnBadConfiguration(e);

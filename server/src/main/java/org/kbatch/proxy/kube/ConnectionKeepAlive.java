@@ -1,9 +1,10 @@
 package org.kbatch.proxy.kube;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * The proxy's connection to the API server: opened at start and kept open while no request uses it, by a
@@ -25,6 +26,8 @@ public final class ConnectionKeepAlive implements AutoCloseable {
     /** Well inside the JDK's 30 s idle timeout, and three tiny requests a minute. */
     public static final Duration INTERVAL = Duration.ofSeconds(20);
 
+    private static final ApiPath VERSION = ApiPath.of("version");
+
     private final Thread beat;
 
     private ConnectionKeepAlive(Thread beat) {
@@ -32,10 +35,10 @@ public final class ConnectionKeepAlive implements AutoCloseable {
     }
 
     /** Opens the connection now and keeps it open every {@code interval}, until {@link #close}. */
-    public static ConnectionKeepAlive start(KubernetesClient client, Duration interval) {
+    public static ConnectionKeepAlive start(RawRequests raw, Duration interval) {
         return new ConnectionKeepAlive(Thread.ofVirtual().name("kbatch-api-keepalive").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                beat(client);
+                beat(raw);
                 try {
                     Thread.sleep(interval);
                 } catch (InterruptedException e) {
@@ -45,17 +48,10 @@ public final class ConnectionKeepAlive implements AutoCloseable {
         }));
     }
 
-    private static void beat(KubernetesClient client) {
-        var http = client.getHttpClient();
-        try {
-            http.sendAsync(http.newHttpRequestBuilder()
-                            .uri(client.getMasterUrl().toString().replaceAll("/+$", "") + "/version")
-                            .timeout(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS)
-                            .build(), byte[].class)
-                    .get(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
+    private static void beat(RawRequests raw) {
+        try (InputStream version = raw.get(VERSION, true, "keep-alive")) {
+            version.readAllBytes();
+        } catch (KubernetesClientException | IOException e) {
             // Only the open connection is wanted; a failure is the next request's to report.
         }
     }

@@ -52,13 +52,12 @@ public final class RawRequests {
      * in failures.
      */
     InputStream get(ApiPath path, boolean timeout, String what) {
-        var http = client.getHttpClient();
-        HttpRequest.Builder request = http.newHttpRequestBuilder().uri(url(path));
+        HttpRequest.Builder request = request(path);
         if (timeout) {
             request.timeout(timeoutMillis(), TimeUnit.MILLISECONDS);
         }
         ResponseBody stream = new ResponseBody();
-        HttpResponse<AsyncBody> response = await(http.consumeBytes(request.build(), stream),
+        HttpResponse<AsyncBody> response = await(client.getHttpClient().consumeBytes(request.build(), stream),
                 late -> late.body().cancel(), what);
         stream.start(response.body());
         if (!response.isSuccessful()) {
@@ -75,14 +74,12 @@ public final class RawRequests {
 
     /** {@code POST path} with the JSON {@code body} (a create); the answer's body (the object as created). */
     byte[] post(ApiPath path, String body, String what) {
-        return send(client.getHttpClient().newHttpRequestBuilder().uri(url(path))
-                .post(JSON, body.getBytes(StandardCharsets.UTF_8)), what);
+        return send(request(path).post(JSON, body.getBytes(StandardCharsets.UTF_8)), what);
     }
 
     /** {@code PATCH path} with a JSON merge patch; the answer's body (the object as patched). */
     byte[] mergePatch(ApiPath path, String patch, String what) {
-        return send(client.getHttpClient().newHttpRequestBuilder().uri(url(path))
-                .method("PATCH", MERGE_PATCH, patch), what);
+        return send(request(path).method("PATCH", MERGE_PATCH, patch), what);
     }
 
     private byte[] send(HttpRequest.Builder request, String what) {
@@ -129,8 +126,10 @@ public final class RawRequests {
         return new KubernetesClientException(status.getMessage(), code, status);
     }
 
-    private String url(ApiPath path) {
-        return client.getMasterUrl().toString().replaceAll("/+$", "") + path;
+    /** A request of {@code path} on the API server, on fabric8's HTTP client. */
+    private HttpRequest.Builder request(ApiPath path) {
+        return client.getHttpClient().newHttpRequestBuilder()
+                .uri(client.getMasterUrl().toString().replaceAll("/+$", "") + path);
     }
 
     private long timeoutMillis() {

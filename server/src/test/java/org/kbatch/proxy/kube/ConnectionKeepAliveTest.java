@@ -32,7 +32,7 @@ class ConnectionKeepAliveTest {
         drain();
         int before = server.getRequestCount();
         long t0 = System.nanoTime();
-        try (ConnectionKeepAlive keepAlive = ConnectionKeepAlive.start(client, Duration.ofMillis(200))) {
+        try (ConnectionKeepAlive keepAlive = ConnectionKeepAlive.start(new RawRequests(client), Duration.ofMillis(200))) {
             RecordedRequest first = server.takeRequest(5, TimeUnit.SECONDS);
             assertThat(first, notNullValue());
             assertThat(first.getMethod() + " " + first.getPath(), is("GET /version"));
@@ -60,7 +60,7 @@ class ConnectionKeepAliveTest {
     void anAnswerThatIsAnErrorDoesNotStopTheBeat() throws Exception {
         server.expect().get().withPath("/version").andReturn(503, "{}").times(2);
         int before = server.getRequestCount();
-        try (ConnectionKeepAlive keepAlive = ConnectionKeepAlive.start(client, Duration.ofMillis(100))) {
+        try (ConnectionKeepAlive keepAlive = ConnectionKeepAlive.start(new RawRequests(client), Duration.ofMillis(100))) {
             Thread.sleep(800);
         }
         assertThat(server.getRequestCount() - before, greaterThanOrEqualTo(4));
