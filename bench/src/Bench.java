@@ -51,10 +51,7 @@ public final class Bench {
             throw new IllegalStateException("run from the repository root (bench/run.sh does)");
         }
         S = Settings.fromEnvironment(ROOT);
-        LoadGenerator.concurrency = S.concurrency();
-        LoadGenerator.warmupSeconds = S.warmupSeconds();
-        LoadGenerator.rounds = S.rounds();
-        LoadGenerator.roundSeconds = S.roundSeconds();
+        loadSettings(false);
         Files.createDirectories(S.out());
         for (Path jar : List.of(S.jar(), S.demoJar())) {
             if (!Files.isRegularFile(jar)) {
@@ -90,10 +87,7 @@ public final class Bench {
                 backendPhase(hub, fake, report, cluster);
             }
             settle();
-            LoadGenerator.concurrency = S.concurrency();
-            LoadGenerator.warmupSeconds = S.warmupSeconds();
-            LoadGenerator.rounds = S.rounds();
-            LoadGenerator.roundSeconds = S.roundSeconds();
+            loadSettings(false);
             fakeApiPhase(hub, fake, report);
             report.hubLookups = hub.lookups.get();
         } finally {
@@ -119,6 +113,19 @@ public final class Bench {
      * The backend of phase 1: BENCH_BACKEND {@code k8s} (must start), {@code demo}, or {@code auto} (the default: the
      * real cluster where it can start, otherwise the demo); BENCH_API_URL, when set, is the backend instead.
      */
+    /**
+     * The load generator's settings for the phase: BENCH_CONCURRENCY, BENCH_WARMUP_SECONDS, BENCH_ROUNDS and
+     * BENCH_ROUND_SECONDS, or on the real cluster their BENCH_CLUSTER_* counterparts. Every route's code, the
+     * submission's above all (fabric8's builders and serializers), takes the JIT longer to compile on 2 cores shared
+     * with an API server and etcd than the demo's 3 s.
+     */
+    static void loadSettings(boolean realCluster) {
+        LoadGenerator.concurrency = realCluster ? S.clusterConcurrency() : S.concurrency();
+        LoadGenerator.warmupSeconds = realCluster ? S.clusterWarmupSeconds() : S.warmupSeconds();
+        LoadGenerator.rounds = realCluster ? S.clusterRounds() : S.rounds();
+        LoadGenerator.roundSeconds = realCluster ? S.clusterRoundSeconds() : S.roundSeconds();
+    }
+
     /**
      * Waits (at most 30 s) until the machine is quiet, under 15% busy over a second: the real cluster's stop (its
      * processes exiting, containerd and the mounts cleaned up) went on while the next phase's starts were timed,
@@ -168,12 +175,7 @@ public final class Bench {
         String mode = cluster != null ? "k8s" : demo ? "demo" : "api";
         report.backendMode = cluster != null ? "real cluster" : demo ? "demo mode" : "API at " + S.apiUrl();
         LoadGenerator.demoServer = demo;
-        LoadGenerator.concurrency = cluster != null ? S.clusterConcurrency() : S.concurrency();
-        // Every route's code, the submission's above all (fabric8's builders and serializers), takes the JIT longer
-        // to compile on 2 cores shared with an API server and etcd than the demo's 3 s.
-        LoadGenerator.warmupSeconds = cluster != null ? S.clusterWarmupSeconds() : S.warmupSeconds();
-        LoadGenerator.rounds = cluster != null ? S.clusterRounds() : S.rounds();
-        LoadGenerator.roundSeconds = cluster != null ? S.clusterRoundSeconds() : S.roundSeconds();
+        loadSettings(cluster != null);
         report.backendConcurrency = LoadGenerator.concurrency;
         Path kubeconfig = cluster != null ? cluster.kubeconfig()
                 : demo ? null : ServerProcess.writeKubeconfig(S.apiUrl(), "bench-api");
